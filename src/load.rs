@@ -1,0 +1,199 @@
+//! Loading a repository: the configuration, the roster and every record,
+//! each parsed with positions. Problems in the files become `syntax` and
+//! `schema` findings; only I/O failures are errors.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::check::{Code, Finding};
+use crate::error::{Error, Result};
+use crate::model::{Config, Incident, Roster, record};
+use crate::yaml::{self, Reader};
+
+/// One record file and what could be read from it.
+#[derive(Debug)]
+pub struct Record {
+    /// Relative to the project folder, `/`-separated.
+    pub path: String,
+    pub stem: String,
+    pub source: String,
+    /// `None` when the file has `syntax` or `schema` findings.
+    pub incident: Option<Incident>,
+}
+
+/// Everything `check` and `render` work from.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The project folder (`-C`), where relative paths start.
+    pub root: PathBuf,
+    pub config: Config,
+    /// The configuration file that was read, relative to `root`.
+    pub config_file: Option<String>,
+    pub roster: Option<Roster>,
+    pub records: Vec<Record>,
+    /// `syntax` and `schema` findings of loading.
+    pub findings: Vec<Finding>,
+    /// The configuration or roster has errors: records were not checked.
+    pub setup_failed: bool,
+    /// Symbolic links skipped during discovery (for `-v`).
+    pub skipped_links: Vec<String>,
+}
+
+impl Workspace {
+    /// The folder records are read from.
+    pub fn incidents_dir(&self) -> PathBuf {
+        self.root.join(&self.config.incidents)
+    }
+
+    /// The folder documents are written to.
+    pub fn output_dir(&self) -> PathBuf {
+        self.root.join(&self.config.output)
+    }
+
+    /// Records that were read without problems.
+    pub fn incidents(&self) -> impl Iterator<Item = (&Record, &Incident)> {
+        self.records.iter().filter_map(|r| r.incident.as_ref().map(|i| (r, i)))
+    }
+}
+
+/// Loads the project at `root`. `config_path` is `--config`.
+pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
+    let mut findings = Vec::new();
+    let (config, config_file, config_ok) = load_config(root, config_path, &mut findings)?;
+    let (roster, roster_ok) = load_roster(root, &config, &mut findings)?;
+    let incidents_dir = root.join(&config.incidents);
+    if !incidents_dir.is_dir() {
+        return Err(Error::NoIncidents { path: incidents_dir });
+    }
+    let (paths, skipped_links) = discover(root, &incidents_dir)?;
+    let setup_failed = !(config_ok && roster_ok);
+    let loaded: Vec<(Record, Vec<Finding>)> = paths
+        .par_iter()
+        .map(|(rel, abs)| read_record(rel, abs, &config, setup_failed))
+        .collect::<Result<_>>()?;
+    let mut records = Vec::with_capacity(loaded.len());
+    for (record, found) in loaded {
+        findings.extend(found);
+        records.push(record);
+    }
+    Ok(Workspace { root: root.to_owned(), config, config_file, roster, records, findings, setup_failed, skipped_links })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|source| Error::Read { path: path.to_owned(), source })
+}
+
+fn load_config(root: &Path, explicit: Option<&Path>, findings: &mut Vec<Finding>) -> Result<(Config, Option<String>, bool)> {
+    let path = match explicit {
+        Some(p) => root.join(p),
+        None => root.join("rolecall.yaml"),
+    };
+    if explicit.is_none() && !path.is_file() {
+        return Ok((Config::builtin(), None, true));
+    }
+    let bytes = read_file(&path)?;
+    let rel = relative(root, &path);
+    let Some((root_node, text)) = parse_into(&rel, &bytes, findings) else {
+        return Ok((Config::builtin(), Some(rel), false));
+    };
+    let mut reader = Reader::new(&rel, &text);
+    let config = Config::read(&mut reader, &root_node);
+    findings.append(&mut reader.findings);
+    Ok(match config {
+        Some(config) => (config, Some(rel), true),
+        None => (Config::builtin(), Some(rel), false),
+    })
+}
+
+fn load_roster(root: &Path, config: &Config, findings: &mut Vec<Finding>) -> Result<(Option<Roster>, bool)> {
+    let path = root.join(&config.people);
+    if !path.is_file() {
+        return Ok((None, true));
+    }
+    let bytes = read_file(&path)?;
+    let rel = relative(root, &path);
+    let Some((root_node, text)) = parse_into(&rel, &bytes, findings) else {
+        return Ok((None, false));
+    };
+    let mut reader = Reader::new(&rel, &text);
+    let roster = Roster::read(&mut reader, &root_node);
+    findings.append(&mut reader.findings);
+    let ok = roster.is_some();
+    Ok((roster, ok))
+}
+
+/// Parses bytes, turning a failure into a `syntax` finding.
+fn parse_into(rel: &str, bytes: &[u8], findings: &mut Vec<Finding>) -> Option<(yaml::SNode, String)> {
+    match yaml::parse(bytes) {
+        Ok(Some(node)) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            Some((node, text))
+        }
+        Ok(None) => None,
+        Err(failure) => {
+            findings.push(Finding::new(Code::Syntax, rel, failure.pos, failure.message).maybe_help(failure.help));
+            None
+        }
+    }
+}
+
+fn read_record(rel: &str, abs: &Path, config: &Config, setup_failed: bool) -> Result<(Record, Vec<Finding>)> {
+    let bytes = read_file(abs)?;
+    let stem = Path::new(rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut findings = Vec::new();
+    let mut incident = None;
+    let parsed = parse_into(rel, &bytes, &mut findings);
+    let source = match &parsed {
+        Some((_, text)) => text.clone(),
+        None => String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    if let (Some((node, _)), false) = (parsed, setup_failed) {
+        let mut reader = Reader::new(rel, &source);
+        incident = record::read(&mut reader, &node, &stem, config);
+        findings = reader.findings;
+    }
+    Ok((Record { path: rel.to_owned(), stem, source, incident }, findings))
+}
+
+/// Record files under `dir`, sorted by path: `*.yaml` and `*.yml`, no hidden
+/// entries, no symbolic links followed. Returns the skipped links too.
+fn discover(root: &Path, dir: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<String>)> {
+    let mut found = Vec::new();
+    let mut links = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(false)
+        .follow_root_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().map_or_else(|| dir.to_owned(), Path::to_owned);
+            Error::Read { path, source: e.into() }
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        let is_record = name.ends_with(".yaml") || name.ends_with(".yml");
+        if entry.path_is_symlink() {
+            if is_record {
+                links.push(relative(root, entry.path()));
+            }
+            continue;
+        }
+        if entry.file_type().is_file() && is_record {
+            found.push((relative(root, entry.path()), entry.into_path()));
+        }
+    }
+    found.sort();
+    Ok((found, links))
+}
+
+/// `path` relative to `root`, `/`-separated.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

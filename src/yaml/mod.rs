@@ -1,0 +1,9 @@
+//! YAML as rolecall reads it: a spanned tree of nodes (so every finding can
+//! point at its line), the input limits of SPEC §8, and typed reading of that
+//! tree that collects every schema problem instead of stopping at the first.
+
+mod node;
+mod read;
+
+pub use node::{Node, ParseFailure, Pos, SNode, Scalar, parse};
+pub use read::{At, Fields, Reader};

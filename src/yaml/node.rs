@@ -1,0 +1,474 @@
+//! Parsing YAML text into a tree of [`Node`]s that keep their source position.
+//!
+//! serde-saphyr does the parsing (and rejects duplicate keys, tabs in
+//! indentation and over-budget documents); rolecall adds the checks that
+//! parser is cryptic about: merge-conflict markers, size, and depth.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Budget, Spanned};
+
+/// Largest record rolecall reads (SPEC §8).
+pub const MAX_BYTES: usize = 1024 * 1024;
+/// Deepest nesting of collections rolecall accepts (SPEC §8).
+pub const MAX_DEPTH: usize = 64;
+
+/// A 1-based line and column in a source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    /// The start of a file, where findings about a missing key sit.
+    pub const START: Pos = Pos { line: 1, column: 1 };
+}
+
+/// A scalar as YAML typed it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+}
+
+/// One node of a YAML document.
+#[derive(Clone, Debug)]
+pub enum Node {
+    Scalar(Scalar),
+    Seq(Vec<SNode>),
+    Map(Vec<(SNode, SNode)>),
+}
+
+/// A node with the place it was written and, for scalars, its byte range.
+#[derive(Clone, Debug)]
+pub struct SNode {
+    pub node: Node,
+    pub pos: Pos,
+    pub bytes: Option<(usize, usize)>,
+}
+
+impl SNode {
+    /// The scalar's text exactly as written in `source` (for numbers and
+    /// booleans used where text is expected), or its parsed value.
+    pub fn raw_text<'s>(&self, source: &'s str) -> Option<&'s str> {
+        let (start, len) = self.bytes?;
+        source.get(start..start + len)
+    }
+
+    /// A short name for the kind of node, for "expected X, found Y" messages.
+    pub fn kind(&self) -> &'static str {
+        match &self.node {
+            Node::Scalar(Scalar::Null) => "nothing",
+            Node::Scalar(Scalar::Bool(_)) => "a boolean",
+            Node::Scalar(Scalar::Int(_) | Scalar::Float(_)) => "a number",
+            Node::Scalar(Scalar::Str(_)) => "text",
+            Node::Seq(_) => "a list",
+            Node::Map(_) => "a mapping",
+        }
+    }
+
+    /// The key text when this node is used as a mapping key.
+    pub fn key_text(&self) -> String {
+        match &self.node {
+            Node::Scalar(Scalar::Str(s)) => s.clone(),
+            Node::Scalar(Scalar::Int(i)) => i.to_string(),
+            Node::Scalar(Scalar::Bool(b)) => b.to_string(),
+            Node::Scalar(Scalar::Float(f)) => f.to_string(),
+            Node::Scalar(Scalar::Null) => "~".to_owned(),
+            Node::Seq(_) | Node::Map(_) => "(complex key)".to_owned(),
+        }
+    }
+}
+
+/// Why a text is not a YAML document rolecall can read: always a `syntax`
+/// finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseFailure {
+    pub pos: Pos,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl ParseFailure {
+    fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
+        ParseFailure { pos: Pos { line, column }, message: message.into(), help: None }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Parses one YAML document from raw file bytes.
+///
+/// Returns `Ok(None)` for a document that holds no content at all (an empty
+/// file or only comments); callers decide whether that is allowed.
+pub fn parse(bytes: &[u8]) -> Result<Option<SNode>, ParseFailure> {
+    if bytes.len() > MAX_BYTES {
+        return Err(ParseFailure::at(1, 1, format!(
+            "file is {} bytes, more than the limit of {MAX_BYTES} bytes (1 MiB)",
+            bytes.len()
+        ))
+        .help("split the record, or move long text into linked documents"));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(bytes, e.valid_up_to());
+        ParseFailure::at(line, column, "file is not valid UTF-8")
+            .help("save the file as UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(failure) = conflict_marker(text) {
+        return Err(failure);
+    }
+    if text.trim().is_empty() || only_comments(text) {
+        return Err(ParseFailure::at(1, 1, "file is empty")
+            .help("write the record's keys (title, severity, status, started_at), or delete the file"));
+    }
+    if let Some(failure) = too_deep(text) {
+        return Err(failure);
+    }
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+        budget: Some(budget()),
+    };
+    match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options) {
+        Ok(root) => Ok(Some(root.into())),
+        Err(error) => Err(describe(&error)),
+    }
+}
+
+fn budget() -> Budget {
+    let mut budget = Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_events = 200_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_nodes = 100_000;
+    budget.max_total_scalar_bytes = MAX_BYTES * 2;
+    budget.flow_nesting_limit = MAX_DEPTH;
+    budget
+}
+
+/// Turns a parser error into a one-line message at its location.
+fn describe(error: &serde_saphyr::Error) -> ParseFailure {
+    let (line, column) = error
+        .location()
+        .map(|l| (to_usize(l.line()), to_usize(l.column())))
+        .filter(|&(l, _)| l > 0)
+        .unwrap_or((1, 1));
+    let full = error.without_snippet().to_string();
+    let mut message = full.lines().next().unwrap_or("invalid YAML").trim().to_owned();
+    for prefix in ["error: ", "Error: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            message = rest.to_owned();
+        }
+    }
+    if let Some(idx) = message.find(": ").filter(|_| message.starts_with("line ")) {
+        message = message[idx + 2..].to_owned();
+    }
+    let mut failure = ParseFailure::at(line, column, message.clone());
+    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key).trim();
+        failure.message = format!("duplicate key `{key}`");
+        failure.help = Some(format!("`{key}` is already set earlier in this mapping; keep one of them"));
+    } else if message.contains("budget") || message.contains("limit") {
+        failure.message = format!("document exceeds rolecall's limits: {message}");
+        failure.help = Some("records may nest at most 64 levels and use at most 1,000 aliases".to_owned());
+    } else if message.contains("tab") {
+        failure.help = Some("indent with spaces; YAML does not allow tabs in indentation".to_owned());
+    }
+    failure
+}
+
+fn to_usize(v: u64) -> usize {
+    usize::try_from(v).unwrap_or(usize::MAX)
+}
+
+fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// Finds an unresolved merge-conflict marker (`<<<<<<<`, `=======`,
+/// `>>>>>>>`, or diff3's `|||||||`) at the start of a line.
+fn conflict_marker(text: &str) -> Option<ParseFailure> {
+    let is_marker = |line: &str| {
+        ["<<<<<<<", ">>>>>>>", "|||||||", "======="].iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
+        })
+    };
+    let index = text.lines().position(is_marker)?;
+    Some(
+        ParseFailure::at(index + 1, 1, "unresolved merge-conflict marker").help(
+            "resolve the conflict: keep the lines you want and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines",
+        ),
+    )
+}
+
+fn only_comments(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    })
+}
+
+/// Measures flow nesting (`[`, `{`) and block indentation depth cheaply, so
+/// absurd nesting is refused before the parser sees it.
+fn too_deep(text: &str) -> Option<ParseFailure> {
+    let mut depth = 0usize;
+    let (mut line, mut column) = (1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+            comment = false;
+            continue;
+        }
+        if comment {
+            continue;
+        }
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if depth > 0 => quote = Some(c),
+            (None, '#') => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(ParseFailure::at(line, column, format!(
+                        "nesting deeper than {MAX_DEPTH} levels"
+                    ))
+                    .help("records never need this much nesting; flatten the structure"));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let mut indent_levels: Vec<usize> = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let trimmed = raw.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = raw.len() - trimmed.len() + leading_dashes(trimmed);
+        while indent_levels.last().is_some_and(|&l| l >= indent) {
+            indent_levels.pop();
+        }
+        indent_levels.push(indent);
+        if indent_levels.len() > MAX_DEPTH {
+            return Some(ParseFailure::at(index + 1, indent + 1, format!(
+                "nesting deeper than {MAX_DEPTH} levels"
+            ))
+            .help("records never need this much nesting; flatten the structure"));
+        }
+    }
+    None
+}
+
+/// `- - - a` opens three sequences on one line; count them as indentation.
+fn leading_dashes(trimmed: &str) -> usize {
+    let mut rest = trimmed;
+    let mut width = 0;
+    while let Some(after) = rest.strip_prefix("- ") {
+        let spaces = after.len() - after.trim_start_matches(' ').len();
+        width += 2 + spaces;
+        rest = &after[spaces..];
+    }
+    width
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// What serde-saphyr builds; converted into [`SNode`] right away.
+enum RawNode {
+    Scalar(Scalar),
+    Seq(Vec<Spanned<RawNode>>),
+    Map(Vec<(Spanned<RawNode>, Spanned<RawNode>)>),
+}
+
+impl From<Spanned<RawNode>> for SNode {
+    fn from(spanned: Spanned<RawNode>) -> Self {
+        let loc = spanned.referenced;
+        let pos = Pos { line: to_usize(loc.line()), column: to_usize(loc.column()) };
+        let span = loc.span();
+        let bytes = span
+            .byte_offset()
+            .zip(span.byte_len())
+            .map(|(o, l)| (to_usize(o), to_usize(l)));
+        let node = match spanned.value {
+            RawNode::Scalar(s) => Node::Scalar(s),
+            RawNode::Seq(items) => Node::Seq(items.into_iter().map(SNode::from).collect()),
+            RawNode::Map(entries) => Node::Map(
+                entries.into_iter().map(|(k, v)| (SNode::from(k), SNode::from(v))).collect(),
+            ),
+        };
+        let bytes = if matches!(node, Node::Scalar(_)) { bytes } else { None };
+        SNode { node, pos, bytes }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = RawNode;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Null))
+    }
+    fn visit_none<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawNode, D::Error> {
+        RawNode::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Int(v.into())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Int(v.into())))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Int(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Float(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Str(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Str(v)))
+    }
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<RawNode, E> {
+        Ok(RawNode::Scalar(Scalar::Str(String::from_utf8_lossy(v).into_owned())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<RawNode, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = access.next_element()? {
+            items.push(item);
+        }
+        Ok(RawNode::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<RawNode, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = access.next_key()? {
+            let value = access.next_value()?;
+            entries.push((key, value));
+        }
+        Ok(RawNode::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fail(text: &str) -> ParseFailure {
+        match parse(text.as_bytes()) {
+            Err(f) => f,
+            Ok(n) => panic!("expected a failure, got {n:?}"),
+        }
+    }
+
+    #[test]
+    fn keeps_positions_of_keys_and_values() {
+        let root = parse(b"a: 1\nb:\n  c: x\n").unwrap().unwrap();
+        let Node::Map(entries) = &root.node else { panic!("not a map") };
+        assert_eq!(entries[1].0.pos, Pos { line: 2, column: 1 });
+        let Node::Map(inner) = &entries[1].1.node else { panic!("not a map") };
+        assert_eq!(inner[0].1.pos, Pos { line: 3, column: 6 });
+    }
+
+    #[test]
+    fn duplicate_key_is_reported_on_second_occurrence() {
+        let f = fail("a: 1\nb:\n  c: 2\n  c: 3\n");
+        assert_eq!((f.pos.line, f.message.as_str()), (4, "duplicate key `c`"));
+    }
+
+    #[test]
+    fn conflict_markers_are_found_on_their_line() {
+        let f = fail("a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n");
+        assert_eq!(f.pos.line, 2);
+        assert!(f.message.contains("merge-conflict"));
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_empty() {
+        assert_eq!(fail("").message, "file is empty");
+        assert_eq!(fail("# nothing\n").message, "file is empty");
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_quickly() {
+        let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(fail(&text).message.contains("nesting"));
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused() {
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&" ".repeat(i * 2));
+            text.push_str("k:\n");
+        }
+        assert!(fail(&text).message.contains("nesting"));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in 'b'..='k' {
+            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = name;
+        }
+        let f = fail(&text);
+        assert!(f.message.contains("limit"), "{f:?}");
+    }
+
+    #[test]
+    fn non_utf8_is_refused_with_its_line() {
+        let bytes = b"a: 1\nb: \xff\n";
+        let f = parse(bytes).unwrap_err();
+        assert_eq!((f.pos.line, f.message.as_str()), (2, "file is not valid UTF-8"));
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_text() {
+        let root = parse(b"n: no\n").unwrap().unwrap();
+        let Node::Map(entries) = &root.node else { panic!("not a map") };
+        assert_eq!(entries[0].0.kind(), "text");
+        assert_eq!(entries[0].1.kind(), "text");
+    }
+}
