@@ -10,7 +10,13 @@ use crate::model::Instant;
 /// Incident response as code: check that every incident role has an owner,
 /// render briefing documents for the people in those roles, and commit them.
 #[derive(Debug, Parser)]
-#[command(name = "rolecall", version, about, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "rolecall",
+    version,
+    about,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -49,6 +55,9 @@ pub enum Command {
     /// Check every incident record and report findings.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Render the briefing documents and commit them.
+    #[command(after_help = RENDER_EXAMPLES)]
+    Render(RenderArgs),
     /// Print a JSON Schema (draft-07) of a file format.
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
@@ -59,6 +68,13 @@ Examples:
   rolecall check
   rolecall check --format github --changed-since origin/main
   rolecall check --now 2026-11-20T12:00:00Z --strict";
+
+const RENDER_EXAMPLES: &str = "\
+Examples:
+  rolecall render
+  rolecall render --check
+  rolecall render --dry-run --only INC-2026-014
+  rolecall render --no-commit";
 
 const SCHEMA_EXAMPLES: &str = "\
 Examples:
@@ -79,6 +95,35 @@ pub struct CheckArgs {
     /// Only report records changed since the merge base of REV and HEAD.
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+}
+
+/// How a command that commits does it.
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    /// Write the files but do not commit them.
+    #[arg(long)]
+    pub no_commit: bool,
+    /// Author and committer of the commit, "Name <email>".
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub author: Option<String>,
+    /// Replace the commit message's subject.
+    #[arg(long, short = 'm', value_name = "MSG")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Write nothing; exit 1 when any document would change, listing each.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Print what would be written, removed and committed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Render only this incident (repeatable); the index is still refreshed.
+    #[arg(long, value_name = "ID")]
+    pub only: Vec<String>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -9,10 +9,16 @@ use crate::git::GitError;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("could not read {}: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("could not write {}: {source}", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("no incidents folder at {}", path.display())]
     NoIncidents { path: PathBuf },

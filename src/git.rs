@@ -21,8 +21,6 @@ use jiff::fmt::temporal::{Pieces, PiecesOffset};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ZonedDateTime};
 
-/// Mode of every blob rolecall commits (regular, non-executable file).
-const BLOB_MODE: u32 = 0o100_644;
 /// Above this many new blobs, they are written as one pack instead of loose objects.
 const PACK_THRESHOLD: usize = 1000;
 
@@ -745,7 +743,8 @@ fn plan<'c>(
         let blob = match change {
             PathChange::Write { content, .. } => {
                 let id = Oid::hash_object(ObjectType::Blob, content).map_err(git("hash a blob"))?;
-                let same = existing.is_some_and(|e| e.id() == id && e.filemode() == 0o100_644);
+                let same = existing
+                    .is_some_and(|e| e.id() == id && e.filemode() == i32::from(FileMode::Blob));
                 if same {
                     continue;
                 }
@@ -878,7 +877,7 @@ fn index_entry(file: &Path, path: &str, id: Oid, content: &[u8]) -> IndexEntry {
         mtime: IndexTime::new(0, 0),
         dev: 0,
         ino: 0,
-        mode: BLOB_MODE,
+        mode: u32::from(FileMode::Blob),
         uid: 0,
         gid: 0,
         file_size: truncate_u32(u64::try_from(content.len()).unwrap_or(u64::MAX)),
@@ -1009,6 +1008,25 @@ mod tests {
         lines
     }
 
+    /// `git ls-files --stage --debug` (which never writes the index) minus entries under `docs/`
+    /// and the size/flags lines.
+    fn index_dump_without_docs(dir: &Path) -> String {
+        let dump = git_in(dir, &["ls-files", "--stage", "--debug"]);
+        let mut keep = true;
+        let mut out = String::new();
+        for line in dump.lines() {
+            if !line.starts_with(' ') {
+                keep = !line.contains("\tdocs/");
+            }
+            // Writing the index may zero the size of racily clean entries (git does the same).
+            if keep && !line.trim_start().starts_with("size:") {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
     #[test]
     fn commits_exactly_the_paths_and_keeps_other_index_entries() {
         let (tmp, repo) = init_with_commit();
@@ -1028,11 +1046,23 @@ mod tests {
             },
         ];
         assert!(repo.would_commit(&changes).expect("would_commit"));
+        let others_before = index_dump_without_docs(dir);
 
         let info = repo
             .commit_paths(&changes, "docs: render briefings\n\nBody.", &sigs())
             .expect("commit")
             .expect("a commit");
+        // Before any git command can refresh the index behind our back:
+        assert_eq!(index_dump_without_docs(dir), others_before);
+        let mut index = repo.inner.index().expect("index");
+        index.read(true).expect("read index");
+        let entry = index.get_path(Path::new("docs/a.md"), 0).expect("entry");
+        assert!(
+            entry.mtime.seconds() > 0 && entry.ino != 0,
+            "stat data from the work tree"
+        );
+        assert_eq!((entry.file_size, entry.mode), (4, 0o100_644));
+        assert!(index.get_path(Path::new("docs/old.md"), 0).is_none());
         assert_eq!(info.subject, "docs: render briefings");
         assert!(!info.detached);
         assert_eq!(info.id, git_in(dir, &["rev-parse", "HEAD"]).trim());
@@ -1042,15 +1072,6 @@ mod tests {
         assert_eq!(lines(&shown), ["docs/a.md", "docs/b.md", "docs/old.md"]);
         let status = git_in(dir, &["status", "--porcelain"]);
         assert_eq!(lines(&status), [" M tracked.txt", "?? x", "A  other.txt"]);
-        let mut index = repo.inner.index().expect("index");
-        index.read(true).expect("read index");
-        let entry = index.get_path(Path::new("docs/a.md"), 0).expect("entry");
-        assert!(
-            entry.mtime.seconds() > 0 && entry.ino != 0,
-            "stat data from the work tree"
-        );
-        assert_eq!((entry.file_size, entry.mode), (4, BLOB_MODE));
-        assert!(index.get_path(Path::new("docs/old.md"), 0).is_none());
         git_in(dir, &["fsck", "--strict"]);
         let who = git_in(dir, &["log", "-1", "--format=%an <%ae>|%cn <%ce>|%P"]);
         let parent = git_in(dir, &["rev-parse", "HEAD~1"]);
@@ -1273,6 +1294,25 @@ mod tests {
         assert!(matches!(err, GitError::IndexLocked { ref path } if *path == lock));
         assert!(err.to_string().starts_with("another git process holds "));
         assert!(lock.exists());
+    }
+
+    #[test]
+    fn a_lock_taken_after_committing_is_reported_and_left_alone() {
+        let (tmp, repo) = init_with_commit();
+        let lock = repo.git_dir().join("index.lock");
+        fs::write(&lock, "").expect("lock");
+        write(tmp.path(), "a.md", "a\n");
+        let err = repo
+            .commit_paths(&[put("a.md", "a\n")], "locked", &sigs())
+            .expect_err("index locked");
+        let text = err.to_string();
+        assert!(matches!(err, GitError::IndexNotUpdated { .. }), "{text}");
+        assert!(text.contains("another git process holds"), "{text}");
+        assert!(lock.exists());
+        assert_eq!(
+            git_in(tmp.path(), &["rev-list", "--count", "HEAD"]).trim(),
+            "2"
+        );
     }
 
     #[test]

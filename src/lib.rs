@@ -8,10 +8,12 @@
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod commit;
 pub mod error;
 pub mod git;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod suggest;
 pub mod yaml;

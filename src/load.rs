@@ -19,6 +19,7 @@ pub struct Record {
     /// Relative to the project folder, `/`-separated.
     pub path: String,
     pub stem: String,
+    /// The file as read (lossily decoded; a byte-order mark kept).
     pub source: String,
     /// `None` when the file has `syntax` or `schema` findings.
     pub incident: Option<Incident>,
@@ -55,7 +56,9 @@ impl Workspace {
 
     /// Records that were read without problems.
     pub fn incidents(&self) -> impl Iterator<Item = (&Record, &Incident)> {
-        self.records.iter().filter_map(|r| r.incident.as_ref().map(|i| (r, i)))
+        self.records
+            .iter()
+            .filter_map(|r| r.incident.as_ref().map(|i| (r, i)))
     }
 }
 
@@ -66,7 +69,9 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
     let (roster, roster_ok) = load_roster(root, &config, &mut findings)?;
     let incidents_dir = root.join(&config.incidents);
     if !incidents_dir.is_dir() {
-        return Err(Error::NoIncidents { path: incidents_dir });
+        return Err(Error::NoIncidents {
+            path: incidents_dir,
+        });
     }
     let (paths, skipped_links) = discover(root, &incidents_dir)?;
     let setup_failed = !(config_ok && roster_ok);
@@ -79,14 +84,30 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
         findings.extend(found);
         records.push(record);
     }
-    Ok(Workspace { root: root.to_owned(), config, config_file, roster, records, findings, setup_failed, skipped_links })
+    Ok(Workspace {
+        root: root.to_owned(),
+        config,
+        config_file,
+        roster,
+        records,
+        findings,
+        setup_failed,
+        skipped_links,
+    })
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|source| Error::Read { path: path.to_owned(), source })
+    fs::read(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })
 }
 
-fn load_config(root: &Path, explicit: Option<&Path>, findings: &mut Vec<Finding>) -> Result<(Config, Option<String>, bool)> {
+fn load_config(
+    root: &Path,
+    explicit: Option<&Path>,
+    findings: &mut Vec<Finding>,
+) -> Result<(Config, Option<String>, bool)> {
     let path = match explicit {
         Some(p) => root.join(p),
         None => root.join("rolecall.yaml"),
@@ -108,7 +129,11 @@ fn load_config(root: &Path, explicit: Option<&Path>, findings: &mut Vec<Finding>
     })
 }
 
-fn load_roster(root: &Path, config: &Config, findings: &mut Vec<Finding>) -> Result<(Option<Roster>, bool)> {
+fn load_roster(
+    root: &Path,
+    config: &Config,
+    findings: &mut Vec<Finding>,
+) -> Result<(Option<Roster>, bool)> {
     let path = root.join(&config.people);
     if !path.is_file() {
         return Ok((None, true));
@@ -125,37 +150,60 @@ fn load_roster(root: &Path, config: &Config, findings: &mut Vec<Finding>) -> Res
     Ok((roster, ok))
 }
 
-/// Parses bytes, turning a failure into a `syntax` finding.
-fn parse_into(rel: &str, bytes: &[u8], findings: &mut Vec<Finding>) -> Option<(yaml::SNode, String)> {
+/// Parses bytes, turning a failure into a `syntax` finding. The text
+/// returned is what the parser read (without a byte-order mark), so the
+/// nodes' byte ranges index into it.
+fn parse_into(
+    rel: &str,
+    bytes: &[u8],
+    findings: &mut Vec<Finding>,
+) -> Option<(yaml::SNode, String)> {
     match yaml::parse(bytes) {
         Ok(Some(node)) => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
+            let text = String::from_utf8_lossy(bytes);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
             Some((node, text))
         }
         Ok(None) => None,
         Err(failure) => {
-            findings.push(Finding::new(Code::Syntax, rel, failure.pos, failure.message).maybe_help(failure.help));
+            findings.push(
+                Finding::new(Code::Syntax, rel, failure.pos, failure.message)
+                    .maybe_help(failure.help),
+            );
             None
         }
     }
 }
 
-fn read_record(rel: &str, abs: &Path, config: &Config, setup_failed: bool) -> Result<(Record, Vec<Finding>)> {
+fn read_record(
+    rel: &str,
+    abs: &Path,
+    config: &Config,
+    setup_failed: bool,
+) -> Result<(Record, Vec<Finding>)> {
     let bytes = read_file(abs)?;
-    let stem = Path::new(rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = Path::new(rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut findings = Vec::new();
     let mut incident = None;
     let parsed = parse_into(rel, &bytes, &mut findings);
-    let source = match &parsed {
-        Some((_, text)) => text.clone(),
-        None => String::from_utf8_lossy(&bytes).into_owned(),
-    };
-    if let (Some((node, _)), false) = (parsed, setup_failed) {
-        let mut reader = Reader::new(rel, &source);
+    let source = String::from_utf8_lossy(&bytes).into_owned();
+    if let (Some((node, text)), false) = (parsed, setup_failed) {
+        let mut reader = Reader::new(rel, &text);
         incident = record::read(&mut reader, &node, &stem, config);
         findings = reader.findings;
     }
-    Ok((Record { path: rel.to_owned(), stem, source, incident }, findings))
+    Ok((
+        Record {
+            path: rel.to_owned(),
+            stem,
+            source,
+            incident,
+        },
+        findings,
+    ))
 }
 
 /// Record files under `dir`, sorted by path: `*.yaml` and `*.yml`, no hidden
@@ -171,7 +219,10 @@ fn discover(root: &Path, dir: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<Stri
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().map_or_else(|| dir.to_owned(), Path::to_owned);
-            Error::Read { path, source: e.into() }
+            Error::Read {
+                path,
+                source: e.into(),
+            }
         })?;
         let name = entry.file_name().to_string_lossy();
         let is_record = name.ends_with(".yaml") || name.ends_with(".yml");

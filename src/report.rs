@@ -30,8 +30,16 @@ pub struct Summary {
 
 impl Summary {
     pub fn new(incidents: usize, findings: &[Finding]) -> Summary {
-        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-        Summary { incidents, errors, warnings: findings.len() - errors, skipped_reason: None }
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        Summary {
+            incidents,
+            errors,
+            warnings: findings.len() - errors,
+            skipped_reason: None,
+        }
     }
 
     /// `checked 12 incidents: 2 errors, 1 warning`.
@@ -51,12 +59,22 @@ impl Summary {
 
 /// `1 error`, `2 errors`.
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Renders findings and the summary in `format`. `root` is where finding
 /// paths start (to show source lines); `color` styles human output.
-pub fn render(format: Format, findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> String {
+pub fn render(
+    format: Format,
+    findings: &[Finding],
+    summary: &Summary,
+    root: &Path,
+    color: bool,
+) -> String {
     match format {
         Format::Human => human(findings, summary, root, color),
         Format::Json => json(findings, summary),
@@ -65,19 +83,29 @@ pub fn render(format: Format, findings: &[Finding], summary: &Summary, root: &Pa
 }
 
 fn human(findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut sources: HashMap<&str, Option<String>> = HashMap::new();
     let mut out = String::new();
     for finding in findings {
-        let source = sources
-            .entry(finding.file.as_str())
-            .or_insert_with(|| std::fs::read(root.join(&finding.file)).ok().map(|b| String::from_utf8_lossy(&b).into_owned()));
+        let source = sources.entry(finding.file.as_str()).or_insert_with(|| {
+            std::fs::read(root.join(&finding.file))
+                .ok()
+                .map(|b| source_text(&b))
+        });
         let level = match finding.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(finding.message.as_str()).id(finding.code.as_str());
-        let line_text = source.as_deref().and_then(|s| s.lines().nth(finding.line - 1));
+        let title = level
+            .primary_title(finding.message.as_str())
+            .id(finding.code.as_str());
+        let line_text = source
+            .as_deref()
+            .and_then(|s| s.lines().nth(finding.line - 1));
         let mut group = match line_text {
             Some(text) => {
                 let text = text.trim_end_matches('\r');
@@ -89,10 +117,12 @@ fn human(findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> S
                         .annotation(AnnotationKind::Primary.span(span)),
                 )
             }
-            None => title.element(Snippet::<annotate_snippets::Annotation<'_>>::source("").path(format!(
-                "{}:{}:{}",
-                finding.file, finding.line, finding.column
-            ))),
+            None => title.element(
+                Snippet::<annotate_snippets::Annotation<'_>>::source("").path(format!(
+                    "{}:{}:{}",
+                    finding.file, finding.line, finding.column
+                )),
+            ),
         };
         if let Some(help) = &finding.help {
             group = group.element(Level::HELP.message(help.as_str()));
@@ -105,10 +135,20 @@ fn human(findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> S
     out
 }
 
+/// A file's text as findings count lines and columns: lossily decoded,
+/// without a byte-order mark.
+fn source_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned()
+}
+
 /// The byte range of the token that starts at `column` (1-based, in
 /// characters): up to a `:` that ends a key, or the end of the word.
 fn token_span(line: &str, column: usize) -> std::ops::Range<usize> {
-    let start = line.char_indices().nth(column.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+    let start = line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
     let rest_trimmed = rest.strip_prefix("- ").unwrap_or(rest);
     let offset = rest.len() - rest_trimmed.len();
@@ -137,7 +177,8 @@ fn json(findings: &[Finding], summary: &Summary) -> String {
         warnings: summary.warnings,
         findings,
     };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     text.push('\n');
     text
 }
@@ -170,7 +211,9 @@ fn github(findings: &[Finding], summary: &Summary) -> String {
 
 /// Escaping of a workflow command's message, as GitHub documents it.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping of a workflow command's property values.
@@ -198,7 +241,12 @@ mod tests {
 
     #[test]
     fn summary_pluralises() {
-        let summary = Summary { incidents: 1, errors: 2, warnings: 1, skipped_reason: None };
+        let summary = Summary {
+            incidents: 1,
+            errors: 2,
+            warnings: 1,
+            skipped_reason: None,
+        };
         assert_eq!(summary.line(), "checked 1 incident: 2 errors, 1 warning");
     }
 }

@@ -14,7 +14,10 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A help line `did you mean `x`?` when a close candidate exists.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -52,7 +55,10 @@ mod tests {
 
     #[test]
     fn transposition_is_one_edit() {
-        assert_eq!(closest("onwer", ["owner", "from", "handover"]), Some("owner"));
+        assert_eq!(
+            closest("onwer", ["owner", "from", "handover"]),
+            Some("owner")
+        );
     }
 
     #[test]

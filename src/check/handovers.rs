@@ -15,10 +15,20 @@ pub fn check(rules: &Rules<'_>, subject: &mut Subject<'_>) {
             match (&shift.from, previous) {
                 (None, Some(_)) if !order_reported => {
                     order_reported = true;
-                    subject.push(Code::HandoverOrder, shift.pos, format!("shift {} of {key} has no `from`", i + 1)).help =
-                        Some("every shift after the first needs `from`: when the new owner took over".to_owned());
+                    subject
+                        .push(
+                            Code::HandoverOrder,
+                            shift.pos,
+                            format!("shift {} of {key} has no `from`", i + 1),
+                        )
+                        .help = Some(
+                        "every shift after the first needs `from`: when the new owner took over"
+                            .to_owned(),
+                    );
                 }
-                (Some(from), Some(prev)) if !order_reported && from.value <= prev.start(incident) => {
+                (Some(from), Some(prev))
+                    if !order_reported && from.value <= prev.start(incident) =>
+                {
                     order_reported = true;
                     subject.push(
                         Code::HandoverOrder,
@@ -35,7 +45,9 @@ pub fn check(rules: &Rules<'_>, subject: &mut Subject<'_>) {
                     subject.push(
                         Code::HandoverOutOfRange,
                         from.pos,
-                        format!("shift of {key} starts at {at}, before the incident started ({started})"),
+                        format!(
+                            "shift of {key} starts at {at}, before the incident started ({started})"
+                        ),
                     );
                 } else if let Some(resolved) = resolved.filter(|&r| at > r) {
                     subject.push(
@@ -44,30 +56,43 @@ pub fn check(rules: &Rules<'_>, subject: &mut Subject<'_>) {
                         format!("shift of {key} starts at {at}, after the incident was resolved ({resolved})"),
                     );
                 } else if resolved.is_none() && at > rules.now {
-                    subject.push(
-                        Code::HandoverOutOfRange,
-                        from.pos,
-                        format!("shift of {key} starts at {at}, which is in the future (now is {})", rules.now),
-                    )
-                    .help = Some("record a handover when it happens".to_owned());
+                    subject
+                        .push(
+                            Code::HandoverOutOfRange,
+                            from.pos,
+                            format!(
+                                "shift of {key} starts at {at}, which is in the future (now is {})",
+                                rules.now
+                            ),
+                        )
+                        .help = Some("record a handover when it happens".to_owned());
                 }
             }
             let Some(prev) = previous else { continue };
             if prev.owner.value == shift.owner.value {
-                subject.push(
-                    Code::HandoverToSelf,
-                    shift.pos,
-                    format!("{key} is handed from {} to {} again", prev.owner.value, shift.owner.value),
-                )
-                .help = Some("a handover must go to someone else; remove this shift or change its owner".to_owned());
+                subject
+                    .push(
+                        Code::HandoverToSelf,
+                        shift.pos,
+                        format!(
+                            "{key} is handed from {} to {} again",
+                            prev.owner.value, shift.owner.value
+                        ),
+                    )
+                    .help = Some(
+                    "a handover must go to someone else; remove this shift or change its owner"
+                        .to_owned(),
+                );
             }
             if shift.handover.is_none() {
-                subject.push(
-                    Code::HandoverWithoutNote,
-                    shift.pos,
-                    format!("handover of {key} to {} has no note", shift.owner.value),
-                )
-                .help = Some("add `handover:` saying what the outgoing owner passed on".to_owned());
+                subject
+                    .push(
+                        Code::HandoverWithoutNote,
+                        shift.pos,
+                        format!("handover of {key} to {} has no note", shift.owner.value),
+                    )
+                    .help =
+                    Some("add `handover:` saying what the outgoing owner passed on".to_owned());
             }
         }
     }

@@ -15,11 +15,28 @@ pub fn invalid_id(subject: &mut Subject<'_>, stem: &str) {
     let pos = incident.written_id.as_ref().map_or(Pos::START, |i| i.pos);
     let id = &incident.id;
     if !is_valid_key(id) {
-        let what = if incident.written_id.is_some() { "id" } else { "file name" };
-        subject.push(Code::InvalidId, pos, format!("{what} `{id}` is not a valid incident id")).help = Some(KEY_RULE.to_owned());
+        let what = if incident.written_id.is_some() {
+            "id"
+        } else {
+            "file name"
+        };
+        subject
+            .push(
+                Code::InvalidId,
+                pos,
+                format!("{what} `{id}` is not a valid incident id"),
+            )
+            .help = Some(KEY_RULE.to_owned());
     } else if id != stem {
-        subject.push(Code::InvalidId, pos, format!("id `{id}` differs from the file name `{stem}`")).help =
-            Some(format!("rename the file to `{id}.yaml`, or set `id: {stem}`"));
+        subject
+            .push(
+                Code::InvalidId,
+                pos,
+                format!("id `{id}` differs from the file name `{stem}`"),
+            )
+            .help = Some(format!(
+            "rename the file to `{id}.yaml`, or set `id: {stem}`"
+        ));
     }
 }
 

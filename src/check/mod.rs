@@ -29,8 +29,14 @@ pub struct Subject<'a> {
 }
 
 impl Subject<'_> {
-    pub fn push(&mut self, code: Code, pos: crate::yaml::Pos, message: impl Into<String>) -> &mut Finding {
-        self.findings.push(Finding::new(code, self.file, pos, message));
+    pub fn push(
+        &mut self,
+        code: Code,
+        pos: crate::yaml::Pos,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.findings
+            .push(Finding::new(code, self.file, pos, message));
         let last = self.findings.len() - 1;
         &mut self.findings[last]
     }
@@ -46,11 +52,20 @@ impl Subject<'_> {
 pub fn run(workspace: &Workspace, now: Instant) -> Vec<Finding> {
     let mut findings = workspace.findings.clone();
     if !workspace.setup_failed {
-        let rules = Rules { config: &workspace.config, roster: workspace.roster.as_ref(), now };
+        let rules = Rules {
+            config: &workspace.config,
+            roster: workspace.roster.as_ref(),
+            now,
+        };
         let per_record: Vec<Vec<Finding>> = workspace
             .records
             .par_iter()
-            .filter_map(|record| record.incident.as_ref().map(|i| check_record(&rules, record, i)))
+            .filter_map(|record| {
+                record
+                    .incident
+                    .as_ref()
+                    .map(|i| check_record(&rules, record, i))
+            })
             .collect();
         findings.extend(per_record.into_iter().flatten());
         findings.extend(ids::duplicates(workspace));
@@ -61,12 +76,20 @@ pub fn run(workspace: &Workspace, now: Instant) -> Vec<Finding> {
 
 /// Sorts findings in the order every output uses.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then_with(|| a.message.cmp(&b.message)));
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
 }
 
 /// The rules for one record.
 pub fn check_record(rules: &Rules<'_>, record: &Record, incident: &Incident) -> Vec<Finding> {
-    let mut subject = Subject { file: &record.path, incident, findings: Vec::new() };
+    let mut subject = Subject {
+        file: &record.path,
+        incident,
+        findings: Vec::new(),
+    };
     ids::invalid_id(&mut subject, &record.stem);
     roles::check(rules, &mut subject);
     handovers::check(rules, &mut subject);

@@ -21,13 +21,28 @@ fn catalogue(rules: &Rules<'_>, subject: &mut Subject<'_>) {
         let key = &role.key;
         match config.role(key) {
             None => {
-                let help = suggest::did_you_mean(key, known())
-                    .unwrap_or_else(|| format!("known roles: {}", known().collect::<Vec<_>>().join(", ")));
-                subject.push(Code::UnknownRole, key.pos, format!("unknown role `{}`", key.value)).help = Some(help);
+                let help = suggest::did_you_mean(key, known()).unwrap_or_else(|| {
+                    format!("known roles: {}", known().collect::<Vec<_>>().join(", "))
+                });
+                subject
+                    .push(
+                        Code::UnknownRole,
+                        key.pos,
+                        format!("unknown role `{}`", key.value),
+                    )
+                    .help = Some(help);
             }
             Some(def) if !def.exclusive => {
-                subject.push(Code::UnknownRole, key.pos, format!("`{}` is not an exclusive role", key.value)).help =
-                    Some(format!("list the people in `{}` under `responders`, with `role: {}`", key.value, key.value));
+                subject
+                    .push(
+                        Code::UnknownRole,
+                        key.pos,
+                        format!("`{}` is not an exclusive role", key.value),
+                    )
+                    .help = Some(format!(
+                    "list the people in `{}` under `responders`, with `role: {}`",
+                    key.value, key.value
+                ));
             }
             Some(_) => {}
         }
@@ -36,14 +51,28 @@ fn catalogue(rules: &Rules<'_>, subject: &mut Subject<'_>) {
         let role = &responder.role;
         match config.role(role) {
             None => {
-                let help = suggest::did_you_mean(role, known())
-                    .unwrap_or_else(|| format!("known roles: {}", known().collect::<Vec<_>>().join(", ")));
-                subject.push(Code::UnknownRole, role.pos, format!("unknown role `{}`", role.value)).help = Some(help);
+                let help = suggest::did_you_mean(role, known()).unwrap_or_else(|| {
+                    format!("known roles: {}", known().collect::<Vec<_>>().join(", "))
+                });
+                subject
+                    .push(
+                        Code::UnknownRole,
+                        role.pos,
+                        format!("unknown role `{}`", role.value),
+                    )
+                    .help = Some(help);
             }
             Some(def) if def.exclusive => {
                 subject
-                    .push(Code::ResponderInExclusiveRole, role.pos, format!("`{}` is an exclusive role", role.value))
-                    .help = Some(format!("give `{}` one owner under `roles`, not in `responders`", role.value));
+                    .push(
+                        Code::ResponderInExclusiveRole,
+                        role.pos,
+                        format!("`{}` is an exclusive role", role.value),
+                    )
+                    .help = Some(format!(
+                    "give `{}` one owner under `roles`, not in `responders`",
+                    role.value
+                ));
             }
             Some(_) => {}
         }
@@ -53,20 +82,30 @@ fn catalogue(rules: &Rules<'_>, subject: &mut Subject<'_>) {
 /// Required roles have an owner from the moment they are required.
 fn required(rules: &Rules<'_>, subject: &mut Subject<'_>) {
     let incident = subject.incident;
-    let Some(severity) = rules.config.severity(&incident.severity) else { return };
+    let Some(severity) = rules.config.severity(&incident.severity) else {
+        return;
+    };
     for key in &severity.required_roles {
-        let Some(def) = rules.config.role(key) else { continue };
+        let Some(def) = rules.config.role(key) else {
+            continue;
+        };
+        // Never before the start: a `resolved_at` before `started_at` is
+        // `time-order`'s to report, not a vacancy.
         let required_at = match def.required_from {
             RequiredFrom::Declared => incident.started_at.value,
             RequiredFrom::Resolved => match &incident.resolved_at {
-                Some(at) if incident.is_resolved() => at.value,
+                Some(at) if incident.is_resolved() => at.value.max(incident.started_at.value),
                 _ => continue,
             },
         };
         let assignment = incident.role(key);
         let Some(first) = assignment.and_then(|a| a.shifts.first()) else {
             let pos = incident.pos_of("roles");
-            let finding = subject.push(Code::MissingOwner, pos, format!("role {} has no owner", key.value));
+            let finding = subject.push(
+                Code::MissingOwner,
+                pos,
+                format!("role {} has no owner", key.value),
+            );
             finding.help = Some(format!(
                 "{} requires a {}; add `{}: <person>` under `roles`",
                 incident.severity.value, def.name, key.value
@@ -79,12 +118,19 @@ fn required(rules: &Rules<'_>, subject: &mut Subject<'_>) {
                 RequiredFrom::Declared => "the incident started",
                 RequiredFrom::Resolved => "the incident was resolved",
             };
-            subject.push(
-                Code::VacantRole,
-                first.pos,
-                format!("role {} has no owner from {required_at} until {starts}", key.value),
-            )
-            .help = Some(format!("{} is required from when {when}; start the first shift at {required_at}", def.name));
+            subject
+                .push(
+                    Code::VacantRole,
+                    first.pos,
+                    format!(
+                        "role {} has no owner from {required_at} until {starts}",
+                        key.value
+                    ),
+                )
+                .help = Some(format!(
+                "{} is required from when {when}; start the first shift at {required_at}",
+                def.name
+            ));
         }
     }
 }
@@ -103,8 +149,13 @@ fn people(rules: &Rules<'_>, subject: &mut Subject<'_>) {
         if roster.get(person).is_none() {
             let help = suggest::did_you_mean(person, roster.keys())
                 .unwrap_or_else(|| "add them to the roster, or use a roster key".to_owned());
-            subject.push(Code::UnknownPerson, person.pos, format!("`{}` is not in the roster", person.value)).help =
-                Some(help);
+            subject
+                .push(
+                    Code::UnknownPerson,
+                    person.pos,
+                    format!("`{}` is not in the roster", person.value),
+                )
+                .help = Some(help);
         }
     }
 }
@@ -119,7 +170,9 @@ struct Held<'a> {
 
 fn holdings<'a>(subject: &Subject<'a>, key: &str, end: Instant) -> Vec<Held<'a>> {
     let incident = subject.incident;
-    let Some(role) = incident.role(key) else { return Vec::new() };
+    let Some(role) = incident.role(key) else {
+        return Vec::new();
+    };
     let starts: Vec<Instant> = role.shifts.iter().map(|s| s.start(incident)).collect();
     role.shifts
         .iter()
@@ -142,16 +195,27 @@ fn separation(rules: &Rules<'_>, subject: &mut Subject<'_>) {
         let second = holdings(subject, b, end);
         for x in &first {
             for y in &second {
-                let overlap = x.start < y.end && y.start < x.end || (x.start == y.start && x.end == y.end);
+                let overlap =
+                    x.start < y.end && y.start < x.end || (x.start == y.start && x.end == y.end);
                 if x.owner == y.owner && overlap {
-                    let (later, later_role, other_role) =
-                        if y.start >= x.start { (y, &b.value, &a.value) } else { (x, &a.value, &b.value) };
-                    subject.push(
-                        Code::SamePerson,
-                        later.pos,
-                        format!("{} holds {later_role} while also holding {other_role}", later.owner),
-                    )
-                    .help = Some(format!("{} and {} should be different people", a.value, b.value));
+                    let (later, later_role, other_role) = if y.start >= x.start {
+                        (y, &b.value, &a.value)
+                    } else {
+                        (x, &a.value, &b.value)
+                    };
+                    subject
+                        .push(
+                            Code::SamePerson,
+                            later.pos,
+                            format!(
+                                "{} holds {later_role} while also holding {other_role}",
+                                later.owner
+                            ),
+                        )
+                        .help = Some(format!(
+                        "{} and {} should be different people",
+                        a.value, b.value
+                    ));
                 }
             }
         }

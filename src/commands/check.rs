@@ -14,22 +14,38 @@ use crate::report::{self, Format, Summary};
 pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
     let workspace = load::load(&context.root, context.config.as_deref())?;
     for link in &workspace.skipped_links {
-        context.output.note(&format!("skipped symbolic link {link}"));
+        context
+            .output
+            .note(&format!("skipped symbolic link {link}"));
     }
     let now = args.now.unwrap_or_else(|| Instant(jiff::Timestamp::now()));
     let mut findings = check::run(&workspace, now);
-    let mut incidents = if workspace.setup_failed { 0 } else { workspace.records.len() };
+    let mut incidents = if workspace.setup_failed {
+        0
+    } else {
+        workspace.records.len()
+    };
     if let Some(rev) = &args.changed_since {
         let changed = changed_records(context, rev)?;
-        let setup_files: Vec<&str> = workspace.config_file.iter().map(String::as_str).chain([workspace.config.people.as_str()]).collect();
+        let setup_files: Vec<&str> = workspace
+            .config_file
+            .iter()
+            .map(String::as_str)
+            .chain([workspace.config.people.as_str()])
+            .collect();
         findings.retain(|f| keep(f, &changed, &setup_files));
         if !workspace.setup_failed {
-            incidents = workspace.records.iter().filter(|r| changed.contains(&r.path)).count();
+            incidents = workspace
+                .records
+                .iter()
+                .filter(|r| changed.contains(&r.path))
+                .count();
         }
     }
     let mut summary = Summary::new(incidents, &findings);
     if workspace.setup_failed {
-        summary.skipped_reason = Some("records not checked: fix the configuration and roster first".to_owned());
+        summary.skipped_reason =
+            Some("records not checked: fix the configuration and roster first".to_owned());
     }
     let format = match args.format {
         FormatArg::Human => Format::Human,
@@ -37,11 +53,21 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
         FormatArg::Github => Format::Github,
     };
     let shown: Vec<Finding> = if context.output.quiet && format == Format::Human {
-        findings.iter().filter(|f| f.severity == check::Severity::Error).cloned().collect()
+        findings
+            .iter()
+            .filter(|f| f.severity == check::Severity::Error)
+            .cloned()
+            .collect()
     } else {
         findings.clone()
     };
-    crate::print(&report::render(format, &shown, &summary, &context.root, context.output.color));
+    crate::print(&report::render(
+        format,
+        &shown,
+        &summary,
+        &context.root,
+        context.output.color,
+    ));
     let failed = summary.errors > 0 || (args.strict && summary.warnings > 0);
     Ok(u8::from(failed))
 }
@@ -50,16 +76,20 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
 fn changed_records(context: &Context, rev: &str) -> Result<BTreeSet<String>> {
     let repo = Repository::discover(&context.root)?
         .ok_or_else(|| Error::Usage("--changed-since needs a git repository".to_owned()))?;
-    let workdir = repo
-        .workdir()
-        .ok_or_else(|| Error::Usage("--changed-since needs a work tree, not a bare repository".to_owned()))?;
+    let workdir = repo.workdir().ok_or_else(|| {
+        Error::Usage("--changed-since needs a work tree, not a bare repository".to_owned())
+    })?;
     let changed = repo.changed_since(rev)?;
     let prefix = context
         .root
         .canonicalize()
         .ok()
         .zip(workdir.canonicalize().ok())
-        .and_then(|(root, wd)| root.strip_prefix(&wd).ok().map(|p| load::relative(std::path::Path::new(""), p)))
+        .and_then(|(root, wd)| {
+            root.strip_prefix(&wd)
+                .ok()
+                .map(|p| load::relative(std::path::Path::new(""), p))
+        })
         .unwrap_or_default();
     Ok(changed
         .into_iter()
@@ -76,5 +106,8 @@ fn changed_records(context: &Context, rev: &str) -> Result<BTreeSet<String>> {
 fn keep(finding: &Finding, changed: &BTreeSet<String>, setup_files: &[&str]) -> bool {
     changed.contains(&finding.file)
         || setup_files.contains(&finding.file.as_str())
-        || finding.related.as_ref().is_some_and(|r| changed.contains(r))
+        || finding
+            .related
+            .as_ref()
+            .is_some_and(|r| changed.contains(r))
 }

@@ -2,6 +2,7 @@
 //! dispatches and holds what they share (the project folder, printing).
 
 mod check;
+mod render;
 mod schema;
 
 use std::io::IsTerminal as _;
@@ -15,6 +16,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
     let context = Context::new(&cli.global)?;
     match cli.command {
         Command::Check(args) => check::run(&context, &args),
+        Command::Render(args) => render::run(&context, &args),
         Command::Schema(args) => schema::run(args.kind),
     }
 }
@@ -29,15 +31,25 @@ pub struct Context {
 
 impl Context {
     fn new(global: &GlobalArgs) -> Result<Context> {
-        let cwd = std::env::current_dir().map_err(|source| Error::Read { path: ".".into(), source })?;
+        let cwd = std::env::current_dir().map_err(|source| Error::Read {
+            path: ".".into(),
+            source,
+        })?;
         let root = match &global.dir {
             Some(dir) => cwd.join(dir),
             None => cwd,
         };
         if !root.is_dir() {
-            return Err(Error::Usage(format!("-C {}: no such folder", root.display())));
+            return Err(Error::Usage(format!(
+                "-C {}: no such folder",
+                root.display()
+            )));
         }
-        Ok(Context { root, config: global.config.clone(), output: Output::new(global) })
+        Ok(Context {
+            root,
+            config: global.config.clone(),
+            output: Output::new(global),
+        })
     }
 }
 
@@ -70,7 +82,11 @@ impl Output {
 
     /// Prints an error that stopped the command, with its help.
     pub fn error(&self, error: &Error) {
-        let (red, bold, reset) = if self.color_err { ("\x1b[1;31m", "\x1b[1m", "\x1b[0m") } else { ("", "", "") };
+        let (red, bold, reset) = if self.color_err {
+            ("\x1b[1;31m", "\x1b[1m", "\x1b[0m")
+        } else {
+            ("", "", "")
+        };
         let mut text = format!("{red}error{reset}{bold}: {error}{reset}\n");
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {

@@ -93,9 +93,23 @@ pub struct Config {
 }
 
 const CONFIG_KEYS: &[&str] = &[
-    "incidents", "output", "templates", "people", "roles", "severities", "separate_roles", "holidays",
+    "incidents",
+    "output",
+    "templates",
+    "people",
+    "roles",
+    "severities",
+    "separate_roles",
+    "holidays",
 ];
-const ROLE_KEYS: &[&str] = &["name", "exclusive", "required_from", "reports_to", "summary", "responsibilities"];
+const ROLE_KEYS: &[&str] = &[
+    "name",
+    "exclusive",
+    "required_from",
+    "reports_to",
+    "summary",
+    "responsibilities",
+];
 const SEVERITY_KEYS: &[&str] = &["required_roles", "update_every", "postmortem_within_days"];
 
 impl Config {
@@ -168,12 +182,16 @@ fn merge(r: &mut Reader<'_>, mut config: Config, root: &SNode) -> Option<Config>
     }
     if let Some(Some(pairs)) = r.optional(&fields, "separate_roles", |r, pos, node| {
         r.list(pos, node, "separate_roles", |r, pos, item| {
-            r.list(pos, item, "a pair of roles", |r, pos, role| r.name(pos, role).map(|v| At::new(v, pos)))
+            r.list(pos, item, "a pair of roles", |r, pos, role| {
+                r.name(pos, role).map(|v| At::new(v, pos))
+            })
         })
     }) {
         config.separate_roles = pairs.value;
     }
-    if let Some(Some(days)) = r.optional(&fields, "holidays", |r, pos, node| r.list(pos, node, "holidays", Reader::day)) {
+    if let Some(Some(days)) = r.optional(&fields, "holidays", |r, pos, node| {
+        r.list(pos, node, "holidays", Reader::day)
+    }) {
         config.holidays = days.value;
     }
     Some(config)
@@ -181,7 +199,11 @@ fn merge(r: &mut Reader<'_>, mut config: Config, root: &SNode) -> Option<Config>
 
 fn read_role(r: &mut Reader<'_>, key: &At<String>, node: &SNode) -> Option<RoleDef> {
     if !is_valid_key(&key.value) {
-        r.schema(key.pos, format!("role key `{}` is not a valid key", key.value), Some(KEY_RULE.to_owned()));
+        r.schema(
+            key.pos,
+            format!("role key `{}` is not a valid key", key.value),
+            Some(KEY_RULE.to_owned()),
+        );
     }
     let f: Fields<'_> = r.fields(key.pos, node, "a role", ROLE_KEYS)?;
     let name = r.required(&f, "name", "a role", Reader::name);
@@ -210,11 +232,17 @@ fn read_role(r: &mut Reader<'_>, key: &At<String>, node: &SNode) -> Option<RoleD
 
 fn read_severity(r: &mut Reader<'_>, key: &At<String>, node: &SNode) -> Option<SeverityDef> {
     if !is_valid_key(&key.value) {
-        r.schema(key.pos, format!("severity `{}` is not a valid key", key.value), Some(KEY_RULE.to_owned()));
+        r.schema(
+            key.pos,
+            format!("severity `{}` is not a valid key", key.value),
+            Some(KEY_RULE.to_owned()),
+        );
     }
     let f = r.fields(key.pos, node, "a severity", SEVERITY_KEYS)?;
     let required_roles = r.optional(&f, "required_roles", |r, pos, node| {
-        r.list(pos, node, "required_roles", |r, pos, item| r.name(pos, item).map(|v| At::new(v, pos)))
+        r.list(pos, node, "required_roles", |r, pos, item| {
+            r.name(pos, item).map(|v| At::new(v, pos))
+        })
     });
     let update_every = r.optional(&f, "update_every", Reader::span);
     let within = r.optional(&f, "postmortem_within_days", Reader::count);
@@ -243,7 +271,11 @@ fn validate(r: &mut Reader<'_>, config: &Config) {
         if let Some(boss) = &role.reports_to {
             if !config.roles.contains_key(&boss.value) {
                 let (message, help) = unknown(&boss.value);
-                findings.push((boss.pos, format!("{message} in `reports_to` of `{}`", role.key), help));
+                findings.push((
+                    boss.pos,
+                    format!("{message} in `reports_to` of `{}`", role.key),
+                    help,
+                ));
             }
         }
     }
@@ -251,7 +283,11 @@ fn validate(r: &mut Reader<'_>, config: &Config) {
         for role in &severity.required_roles {
             if !config.roles.contains_key(&role.value) {
                 let (message, help) = unknown(&role.value);
-                findings.push((role.pos, format!("{} requires {message}", severity.key), help));
+                findings.push((
+                    role.pos,
+                    format!("{} requires {message}", severity.key),
+                    help,
+                ));
             }
         }
     }
@@ -274,7 +310,9 @@ mod tests {
 
     #[test]
     fn builtin_configuration_reads_cleanly() {
-        let root = crate::yaml::parse(DEFAULTS_YAML.as_bytes()).unwrap().unwrap();
+        let root = crate::yaml::parse(DEFAULTS_YAML.as_bytes())
+            .unwrap()
+            .unwrap();
         let mut reader = Reader::new("defaults.yaml", DEFAULTS_YAML);
         let config = Config::read(&mut reader, &root);
         assert!(reader.findings.is_empty(), "{:?}", reader.findings);
@@ -282,7 +320,10 @@ mod tests {
         assert_eq!(config.roles.len(), 7);
         assert_eq!(config.severities["SEV1"].required_roles.len(), 4);
         assert!(config.severities["SEV4"].update_every.is_none());
-        assert_eq!(config.roles["postmortem_owner"].required_from, RequiredFrom::Resolved);
+        assert_eq!(
+            config.roles["postmortem_owner"].required_from,
+            RequiredFrom::Resolved
+        );
     }
 
     #[test]
@@ -304,6 +345,9 @@ mod tests {
         let mut reader = Reader::new("rolecall.yaml", text);
         assert!(Config::read(&mut reader, &root).is_none());
         assert_eq!(reader.findings[0].line, 3);
-        assert_eq!(reader.findings[0].help.as_deref(), Some("did you mean `incident_manager`?"));
+        assert_eq!(
+            reader.findings[0].help.as_deref(),
+            Some("did you mean `incident_manager`?")
+        );
     }
 }

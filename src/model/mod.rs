@@ -18,7 +18,9 @@ pub fn is_valid_key(text: &str) -> bool {
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
     first_ok
         && text.len() <= 64
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 #[cfg(test)]
@@ -30,7 +32,16 @@ mod tests {
         for good in ["INC-2026-001", "a", "x.y_z-1"] {
             assert!(is_valid_key(good), "{good}");
         }
-        for bad in ["", "../x", "a/b", ".hidden", "-x", "a b", &"a".repeat(65), "é"] {
+        for bad in [
+            "",
+            "../x",
+            "a/b",
+            ".hidden",
+            "-x",
+            "a b",
+            &"a".repeat(65),
+            "é",
+        ] {
             assert!(!is_valid_key(bad), "{bad}");
         }
     }

@@ -20,7 +20,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const NAMES: &'static [&'static str] = &["investigating", "identified", "monitoring", "resolved"];
+    pub const NAMES: &'static [&'static str] =
+        &["investigating", "identified", "monitoring", "resolved"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -226,7 +227,10 @@ fn roles_as_map<S: Serializer>(roles: &[RoleAssignment], serializer: S) -> Resul
 impl Incident {
     /// Where a top-level key was written, or line 1 when it is absent.
     pub fn pos_of(&self, key: &str) -> Pos {
-        self.key_pos.iter().find(|(k, _)| k == key).map_or(Pos::START, |&(_, p)| p)
+        self.key_pos
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(Pos::START, |&(_, p)| p)
     }
 
     pub fn is_resolved(&self) -> bool {
@@ -262,7 +266,8 @@ impl Incident {
     pub fn default_postmortem_due(&self, config: &Config) -> Option<Day> {
         let resolved = self.resolved_at.as_ref()?;
         let days = config.severity(&self.severity)?.postmortem_within_days?;
-        let date = super::time::add_business_days(resolved.utc_date(), days, &config.holiday_dates());
+        let date =
+            super::time::add_business_days(resolved.utc_date(), days, &config.holiday_dates());
         Some(Day(date))
     }
 }
@@ -270,13 +275,30 @@ impl Incident {
 impl Shift {
     /// When this shift starts: its `from`, or the incident's start.
     pub fn start(&self, incident: &Incident) -> Instant {
-        self.from.as_ref().map_or(incident.started_at.value, |f| f.value)
+        self.from
+            .as_ref()
+            .map_or(incident.started_at.value, |f| f.value)
     }
 }
 
 const RECORD_KEYS: &[&str] = &[
-    "id", "title", "severity", "status", "started_at", "detected_at", "resolved_at", "summary", "impact",
-    "services", "roles", "responders", "communications", "timeline", "actions", "postmortem", "links",
+    "id",
+    "title",
+    "severity",
+    "status",
+    "started_at",
+    "detected_at",
+    "resolved_at",
+    "summary",
+    "impact",
+    "services",
+    "roles",
+    "responders",
+    "communications",
+    "timeline",
+    "actions",
+    "postmortem",
+    "links",
 ];
 
 /// Reads a record. `stem` is the file name without extension; `None` when
@@ -295,17 +317,30 @@ pub fn read(r: &mut Reader<'_>, root: &SNode, stem: &str, config: &Config) -> Op
     let resolved_at = r.optional(&f, "resolved_at", Reader::instant);
     let summary = r.optional(&f, "summary", Reader::text);
     let impact = r.optional(&f, "impact", Reader::text);
-    let services = r.optional(&f, "services", |r, pos, node| r.list(pos, node, "services", Reader::name));
+    let services = r.optional(&f, "services", |r, pos, node| {
+        r.list(pos, node, "services", Reader::name)
+    });
     let roles = r.optional(&f, "roles", read_roles);
-    let responders = r.optional(&f, "responders", |r, pos, node| r.list(pos, node, "responders", read_responder));
+    let responders = r.optional(&f, "responders", |r, pos, node| {
+        r.list(pos, node, "responders", read_responder)
+    });
     let communications = r.optional(&f, "communications", read_communications);
-    let timeline = r.optional(&f, "timeline", |r, pos, node| r.list(pos, node, "timeline", read_event));
-    let actions = r.optional(&f, "actions", |r, pos, node| r.list(pos, node, "actions", read_action));
+    let timeline = r.optional(&f, "timeline", |r, pos, node| {
+        r.list(pos, node, "timeline", read_event)
+    });
+    let actions = r.optional(&f, "actions", |r, pos, node| {
+        r.list(pos, node, "actions", read_action)
+    });
     let postmortem = r.optional(&f, "postmortem", read_postmortem);
-    let links = r.optional(&f, "links", |r, pos, node| r.list(pos, node, "links", read_link));
+    let links = r.optional(&f, "links", |r, pos, node| {
+        r.list(pos, node, "links", read_link)
+    });
     let key_pos = f.iter().map(|(k, pos, _)| (k.to_owned(), pos)).collect();
     let incident = Incident {
-        id: id.as_ref().and_then(|i| i.as_ref()).map_or_else(|| stem.to_owned(), |i| i.value.clone()),
+        id: id
+            .as_ref()
+            .and_then(|i| i.as_ref())
+            .map_or_else(|| stem.to_owned(), |i| i.value.clone()),
         written_id: id?,
         title: title?,
         severity: severity?,
@@ -344,10 +379,23 @@ fn read_roles(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Vec<RoleAssi
     for (key, value) in r.entries(pos, node, "roles")? {
         let assignment = if let crate::yaml::Node::Seq(_) = value.node {
             r.list(key.pos, value, "a role's shifts", read_shift)
-                .map(|shifts| RoleAssignment { key: key.clone(), shorthand: false, shifts })
+                .map(|shifts| RoleAssignment {
+                    key: key.clone(),
+                    shorthand: false,
+                    shifts,
+                })
         } else if let crate::yaml::Node::Map(_) = value.node {
-            r.schema(key.pos, format!("role `{}` should be a person or a list of shifts, found a mapping", key.value),
-                Some(format!("write `{}: alice`, or a list like `- owner: alice`", key.value)));
+            r.schema(
+                key.pos,
+                format!(
+                    "role `{}` should be a person or a list of shifts, found a mapping",
+                    key.value
+                ),
+                Some(format!(
+                    "write `{}: alice`, or a list like `- owner: alice`",
+                    key.value
+                )),
+            );
             None
         } else {
             r.name(key.pos, value).map(|owner| RoleAssignment {
@@ -371,7 +419,12 @@ fn read_roles(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Vec<RoleAssi
 }
 
 fn read_shift(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Shift> {
-    let f = r.fields(pos, node, "a shift", &["owner", "from", "handover", "acknowledged_at"])?;
+    let f = r.fields(
+        pos,
+        node,
+        "a shift",
+        &["owner", "from", "handover", "acknowledged_at"],
+    )?;
     let owner = r.required(&f, "owner", "a shift", Reader::name);
     let from = r.optional(&f, "from", Reader::instant);
     let handover = r.optional(&f, "handover", Reader::text);
@@ -389,14 +442,24 @@ fn read_responder(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Responde
     let f = r.fields(pos, node, "a responder", &["person", "role"])?;
     let person = r.required(&f, "person", "a responder", Reader::name);
     let role = r.required(&f, "role", "a responder", Reader::name);
-    Some(Responder { person: person?, role: role?, pos })
+    Some(Responder {
+        person: person?,
+        role: role?,
+        pos,
+    })
 }
 
 fn read_communications(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Communications> {
     let f = r.fields(pos, node, "communications", &["update_every", "updates"])?;
     let update_every = r.optional(&f, "update_every", Reader::span);
-    let updates = r.optional(&f, "updates", |r, pos, node| r.list(pos, node, "updates", read_update));
-    Some(Communications { update_every: update_every?, updates: updates?.map(|u| u.value).unwrap_or_default(), pos })
+    let updates = r.optional(&f, "updates", |r, pos, node| {
+        r.list(pos, node, "updates", read_update)
+    });
+    Some(Communications {
+        update_every: update_every?,
+        updates: updates?.map(|u| u.value).unwrap_or_default(),
+        pos,
+    })
 }
 
 fn read_update(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Update> {
@@ -404,23 +467,41 @@ fn read_update(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Update> {
     let at = r.required(&f, "at", "an update", Reader::instant);
     let channel = r.optional(&f, "channel", Reader::text);
     let summary = r.required(&f, "summary", "an update", Reader::text);
-    Some(Update { at: at?, channel: channel?.map(|c| c.value), summary: summary?.value, pos })
+    Some(Update {
+        at: at?,
+        channel: channel?.map(|c| c.value),
+        summary: summary?.value,
+        pos,
+    })
 }
 
 fn read_event(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<TimelineEvent> {
     let f = r.fields(pos, node, "a timeline event", &["at", "event"])?;
     let at = r.required(&f, "at", "a timeline event", Reader::instant);
     let event = r.required(&f, "event", "a timeline event", Reader::text);
-    Some(TimelineEvent { at: at?, event: event?.value, pos })
+    Some(TimelineEvent {
+        at: at?,
+        event: event?.value,
+        pos,
+    })
 }
 
 fn read_action(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Action> {
-    let f: Fields<'_> = r.fields(pos, node, "an action", &["title", "owner", "due", "status", "priority", "link"])?;
+    let f: Fields<'_> = r.fields(
+        pos,
+        node,
+        "an action",
+        &["title", "owner", "due", "status", "priority", "link"],
+    )?;
     let title = r.required(&f, "title", "an action", Reader::name);
     let owner = r.optional(&f, "owner", Reader::name);
     let due = r.optional(&f, "due", Reader::day);
-    let status = r.optional(&f, "status", |r, pos, node| r.choice(pos, node, "action status", &["open", "done"]));
-    let priority = r.optional(&f, "priority", |r, pos, node| r.choice(pos, node, "priority", &["high", "medium", "low"]));
+    let status = r.optional(&f, "status", |r, pos, node| {
+        r.choice(pos, node, "action status", &["open", "done"])
+    });
+    let priority = r.optional(&f, "priority", |r, pos, node| {
+        r.choice(pos, node, "priority", &["high", "medium", "low"])
+    });
     let link = r.optional(&f, "link", Reader::text);
     Some(Action {
         title: title?.value,
@@ -445,20 +526,34 @@ fn read_postmortem(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Postmor
     let due = r.optional(&f, "due", Reader::day);
     let meeting_at = r.optional(&f, "meeting_at", Reader::instant);
     let status = r.optional(&f, "status", |r, pos, node| {
-        r.choice(pos, node, "postmortem status", &["pending", "scheduled", "done"]).map(|s| match s.as_str() {
+        r.choice(
+            pos,
+            node,
+            "postmortem status",
+            &["pending", "scheduled", "done"],
+        )
+        .map(|s| match s.as_str() {
             "pending" => PostmortemStatus::Pending,
             "scheduled" => PostmortemStatus::Scheduled,
             _ => PostmortemStatus::Done,
         })
     });
-    Some(Postmortem { due: due?, meeting_at: meeting_at?, status: status?, pos })
+    Some(Postmortem {
+        due: due?,
+        meeting_at: meeting_at?,
+        status: status?,
+        pos,
+    })
 }
 
 fn read_link(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Link> {
     let f = r.fields(pos, node, "a link", &["title", "url"])?;
     let title = r.required(&f, "title", "a link", Reader::name);
     let url = r.required(&f, "url", "a link", Reader::name);
-    Some(Link { title: title?.value, url: url?.value })
+    Some(Link {
+        title: title?.value,
+        url: url?.value,
+    })
 }
 
 fn list_value<T>(list: Option<At<Vec<T>>>) -> Vec<T> {

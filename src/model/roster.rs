@@ -46,15 +46,22 @@ impl Roster {
         let mut roster = Roster::default();
         for (key, node) in r.entries(Pos::START, root, "the roster")? {
             if !is_valid_key(&key.value) {
-                r.schema(key.pos, format!("person key `{}` is not a valid key", key.value), Some(KEY_RULE.to_owned()));
+                r.schema(
+                    key.pos,
+                    format!("person key `{}` is not a valid key", key.value),
+                    Some(KEY_RULE.to_owned()),
+                );
                 continue;
             }
-            let Some(fields) = r.fields(key.pos, node, "a person", PERSON_KEYS) else { continue };
+            let Some(fields) = r.fields(key.pos, node, "a person", PERSON_KEYS) else {
+                continue;
+            };
             let name = r.optional(&fields, "name", Reader::name);
             let contact = r.optional(&fields, "contact", Reader::text);
             let email = r.optional(&fields, "email", Reader::text);
             let team = r.optional(&fields, "team", Reader::text);
-            let (Some(name), Some(contact), Some(email), Some(team)) = (name, contact, email, team) else {
+            let (Some(name), Some(contact), Some(email), Some(team)) = (name, contact, email, team)
+            else {
                 continue;
             };
             let person = Person {

@@ -86,7 +86,10 @@ impl Span {
         let mut number: Option<i64> = None;
         for c in text.trim().chars() {
             if let Some(digit) = c.to_digit(10) {
-                let n = number.unwrap_or(0).checked_mul(10).and_then(|n| n.checked_add(i64::from(digit)));
+                let n = number
+                    .unwrap_or(0)
+                    .checked_mul(10)
+                    .and_then(|n| n.checked_add(i64::from(digit)));
                 number = Some(n.ok_or_else(bad)?);
                 continue;
             }
@@ -98,7 +101,10 @@ impl Span {
                 _ => return Err(bad()),
             };
             let n = number.take().ok_or_else(bad)?;
-            total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(bad)?;
+            total = n
+                .checked_mul(unit)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(bad)?;
         }
         if number.is_some() || total == 0 {
             return Err(bad());
@@ -192,7 +198,12 @@ impl Reader<'_> {
         self.parsed(pos, node, Span::parse)
     }
 
-    fn parsed<T>(&mut self, pos: Pos, node: &SNode, parse: fn(&str) -> Result<T, (String, Option<String>)>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        pos: Pos,
+        node: &SNode,
+        parse: fn(&str) -> Result<T, (String, Option<String>)>,
+    ) -> Option<T> {
         let text = self.text(pos, node)?;
         match parse(&text) {
             Ok(value) => Some(value),
@@ -230,7 +241,10 @@ mod tests {
     fn timestamp_without_offset_suggests_utc() {
         let (message, help) = Instant::parse("2026-11-20T11:02:00").unwrap_err();
         assert!(message.contains("no UTC offset"));
-        assert_eq!(help.unwrap(), "add the offset, for UTC write `2026-11-20T11:02:00Z`");
+        assert_eq!(
+            help.unwrap(),
+            "add the offset, for UTC write `2026-11-20T11:02:00Z`"
+        );
     }
 
     #[test]
@@ -253,9 +267,15 @@ mod tests {
     #[test]
     fn business_days_skip_weekends_and_holidays() {
         let friday = jiff::civil::date(2026, 11, 20);
-        assert_eq!(add_business_days(friday, 3, &[]), jiff::civil::date(2026, 11, 25));
+        assert_eq!(
+            add_business_days(friday, 3, &[]),
+            jiff::civil::date(2026, 11, 25)
+        );
         let holidays = [jiff::civil::date(2026, 11, 23)];
-        assert_eq!(add_business_days(friday, 3, &holidays), jiff::civil::date(2026, 11, 26));
+        assert_eq!(
+            add_business_days(friday, 3, &holidays),
+            jiff::civil::date(2026, 11, 26)
+        );
     }
 
     #[test]

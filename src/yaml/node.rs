@@ -96,7 +96,11 @@ pub struct ParseFailure {
 
 impl ParseFailure {
     fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
-        ParseFailure { pos: Pos { line, column }, message: message.into(), help: None }
+        ParseFailure {
+            pos: Pos { line, column },
+            message: message.into(),
+            help: None,
+        }
     }
 
     fn help(mut self, help: impl Into<String>) -> Self {
@@ -111,24 +115,28 @@ impl ParseFailure {
 /// file or only comments); callers decide whether that is allowed.
 pub fn parse(bytes: &[u8]) -> Result<Option<SNode>, ParseFailure> {
     if bytes.len() > MAX_BYTES {
-        return Err(ParseFailure::at(1, 1, format!(
-            "file is {} bytes, more than the limit of {MAX_BYTES} bytes (1 MiB)",
-            bytes.len()
-        ))
+        return Err(ParseFailure::at(
+            1,
+            1,
+            format!(
+                "file is {} bytes, more than the limit of {MAX_BYTES} bytes (1 MiB)",
+                bytes.len()
+            ),
+        )
         .help("split the record, or move long text into linked documents"));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(bytes, e.valid_up_to());
-        ParseFailure::at(line, column, "file is not valid UTF-8")
-            .help("save the file as UTF-8")
+        ParseFailure::at(line, column, "file is not valid UTF-8").help("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(failure) = conflict_marker(text) {
         return Err(failure);
     }
     if text.trim().is_empty() || only_comments(text) {
-        return Err(ParseFailure::at(1, 1, "file is empty")
-            .help("write the record's keys (title, severity, status, started_at), or delete the file"));
+        return Err(ParseFailure::at(1, 1, "file is empty").help(
+            "write the record's keys (title, severity, status, started_at), or delete the file",
+        ));
     }
     if let Some(failure) = too_deep(text) {
         return Err(failure);
@@ -164,7 +172,12 @@ fn describe(error: &serde_saphyr::Error) -> ParseFailure {
         .filter(|&(l, _)| l > 0)
         .unwrap_or((1, 1));
     let full = error.without_snippet().to_string();
-    let mut message = full.lines().next().unwrap_or("invalid YAML").trim().to_owned();
+    let mut message = full
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim()
+        .to_owned();
     for prefix in ["error: ", "Error: "] {
         if let Some(rest) = message.strip_prefix(prefix) {
             message = rest.to_owned();
@@ -173,18 +186,49 @@ fn describe(error: &serde_saphyr::Error) -> ParseFailure {
     if let Some(idx) = message.find(": ").filter(|_| message.starts_with("line ")) {
         message = message[idx + 2..].to_owned();
     }
+    message = without_position(&message).to_owned();
     let mut failure = ParseFailure::at(line, column, message.clone());
     if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
-        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key).trim();
+        let key = key
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(key)
+            .trim();
         failure.message = format!("duplicate key `{key}`");
-        failure.help = Some(format!("`{key}` is already set earlier in this mapping; keep one of them"));
+        failure.help = Some(format!(
+            "`{key}` is already set earlier in this mapping; keep one of them"
+        ));
     } else if message.contains("budget") || message.contains("limit") {
         failure.message = format!("document exceeds rolecall's limits: {message}");
-        failure.help = Some("records may nest at most 64 levels and use at most 1,000 aliases".to_owned());
+        failure.help =
+            Some("records may nest at most 64 levels and use at most 1,000 aliases".to_owned());
     } else if message.contains("tab") {
-        failure.help = Some("indent with spaces; YAML does not allow tabs in indentation".to_owned());
+        failure.help =
+            Some("indent with spaces; YAML does not allow tabs in indentation".to_owned());
     }
     failure
+}
+
+/// The parser's message without a trailing ` at line 3, column 9`: the
+/// finding carries the position already.
+fn without_position(message: &str) -> &str {
+    let Some(idx) = message.rfind(" at line ") else {
+        return message;
+    };
+    let rest = &message[idx + " at line ".len()..];
+    let is_position = rest.split_once(", column ").is_some_and(|(line, column)| {
+        !line.is_empty()
+            && !column.is_empty()
+            && line
+                .chars()
+                .chain(column.chars())
+                .all(|c| c.is_ascii_digit())
+    });
+    if is_position {
+        &message[..idx]
+    } else {
+        message
+    }
 }
 
 fn to_usize(v: u64) -> usize {
@@ -194,8 +238,14 @@ fn to_usize(v: u64) -> usize {
 fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -203,10 +253,12 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
 /// `>>>>>>>`, or diff3's `|||||||`) at the start of a line.
 fn conflict_marker(text: &str) -> Option<ParseFailure> {
     let is_marker = |line: &str| {
-        ["<<<<<<<", ">>>>>>>", "|||||||", "======="].iter().any(|m| {
-            line.strip_prefix(m)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
-        })
+        ["<<<<<<<", ">>>>>>>", "|||||||", "======="]
+            .iter()
+            .any(|m| {
+                line.strip_prefix(m)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
+            })
     };
     let index = text.lines().position(is_marker)?;
     Some(
@@ -249,10 +301,14 @@ fn too_deep(text: &str) -> Option<ParseFailure> {
             (None, '[' | '{') => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Some(ParseFailure::at(line, column, format!(
-                        "nesting deeper than {MAX_DEPTH} levels"
-                    ))
-                    .help("records never need this much nesting; flatten the structure"));
+                    return Some(
+                        ParseFailure::at(
+                            line,
+                            column,
+                            format!("nesting deeper than {MAX_DEPTH} levels"),
+                        )
+                        .help("records never need this much nesting; flatten the structure"),
+                    );
                 }
             }
             (None, ']' | '}') => depth = depth.saturating_sub(1),
@@ -271,10 +327,14 @@ fn too_deep(text: &str) -> Option<ParseFailure> {
         }
         indent_levels.push(indent);
         if indent_levels.len() > MAX_DEPTH {
-            return Some(ParseFailure::at(index + 1, indent + 1, format!(
-                "nesting deeper than {MAX_DEPTH} levels"
-            ))
-            .help("records never need this much nesting; flatten the structure"));
+            return Some(
+                ParseFailure::at(
+                    index + 1,
+                    indent + 1,
+                    format!("nesting deeper than {MAX_DEPTH} levels"),
+                )
+                .help("records never need this much nesting; flatten the structure"),
+            );
         }
     }
     None
@@ -308,7 +368,10 @@ enum RawNode {
 impl From<Spanned<RawNode>> for SNode {
     fn from(spanned: Spanned<RawNode>) -> Self {
         let loc = spanned.referenced;
-        let pos = Pos { line: to_usize(loc.line()), column: to_usize(loc.column()) };
+        let pos = Pos {
+            line: to_usize(loc.line()),
+            column: to_usize(loc.column()),
+        };
         let span = loc.span();
         let bytes = span
             .byte_offset()
@@ -318,10 +381,17 @@ impl From<Spanned<RawNode>> for SNode {
             RawNode::Scalar(s) => Node::Scalar(s),
             RawNode::Seq(items) => Node::Seq(items.into_iter().map(SNode::from).collect()),
             RawNode::Map(entries) => Node::Map(
-                entries.into_iter().map(|(k, v)| (SNode::from(k), SNode::from(v))).collect(),
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (SNode::from(k), SNode::from(v)))
+                    .collect(),
             ),
         };
-        let bytes = if matches!(node, Node::Scalar(_)) { bytes } else { None };
+        let bytes = if matches!(node, Node::Scalar(_)) {
+            bytes
+        } else {
+            None
+        };
         SNode { node, pos, bytes }
     }
 }
@@ -371,7 +441,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(RawNode::Scalar(Scalar::Str(v)))
     }
     fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<RawNode, E> {
-        Ok(RawNode::Scalar(Scalar::Str(String::from_utf8_lossy(v).into_owned())))
+        Ok(RawNode::Scalar(Scalar::Str(
+            String::from_utf8_lossy(v).into_owned(),
+        )))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<RawNode, A::Error> {
         let mut items = Vec::new();
@@ -404,9 +476,13 @@ mod tests {
     #[test]
     fn keeps_positions_of_keys_and_values() {
         let root = parse(b"a: 1\nb:\n  c: x\n").unwrap().unwrap();
-        let Node::Map(entries) = &root.node else { panic!("not a map") };
+        let Node::Map(entries) = &root.node else {
+            panic!("not a map")
+        };
         assert_eq!(entries[1].0.pos, Pos { line: 2, column: 1 });
-        let Node::Map(inner) = &entries[1].1.node else { panic!("not a map") };
+        let Node::Map(inner) = &entries[1].1.node else {
+            panic!("not a map")
+        };
         assert_eq!(inner[0].1.pos, Pos { line: 3, column: 6 });
     }
 
@@ -414,6 +490,15 @@ mod tests {
     fn duplicate_key_is_reported_on_second_occurrence() {
         let f = fail("a: 1\nb:\n  c: 2\n  c: 3\n");
         assert_eq!((f.pos.line, f.message.as_str()), (4, "duplicate key `c`"));
+    }
+
+    #[test]
+    fn parser_messages_do_not_repeat_the_position() {
+        let f = fail("a: 1\nb: 2\n  c: 3\n");
+        assert_eq!(f.pos, Pos { line: 3, column: 4 });
+        assert!(!f.message.contains("line"), "{}", f.message);
+        assert_eq!(without_position("x at line 2"), "x at line 2");
+        assert_eq!(without_position("x at line 2, column 10"), "x");
     }
 
     #[test]
@@ -461,13 +546,18 @@ mod tests {
     fn non_utf8_is_refused_with_its_line() {
         let bytes = b"a: 1\nb: \xff\n";
         let f = parse(bytes).unwrap_err();
-        assert_eq!((f.pos.line, f.message.as_str()), (2, "file is not valid UTF-8"));
+        assert_eq!(
+            (f.pos.line, f.message.as_str()),
+            (2, "file is not valid UTF-8")
+        );
     }
 
     #[test]
     fn yaml_1_1_booleans_stay_text() {
         let root = parse(b"n: no\n").unwrap().unwrap();
-        let Node::Map(entries) = &root.node else { panic!("not a map") };
+        let Node::Map(entries) = &root.node else {
+            panic!("not a map")
+        };
         assert_eq!(entries[0].0.kind(), "text");
         assert_eq!(entries[0].1.kind(), "text");
     }

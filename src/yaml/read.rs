@@ -53,7 +53,8 @@ impl<T: JsonSchema> JsonSchema for At<T> {
 
 /// The mapping entries of one node, looked up by key.
 pub struct Fields<'n> {
-    /// Where the mapping starts: where a missing key is reported.
+    /// The key or list item that holds the mapping (line 1 for a file's
+    /// top level): where a missing key is reported.
     pub pos: Pos,
     entries: Vec<(String, Pos, &'n SNode)>,
 }
@@ -61,12 +62,17 @@ pub struct Fields<'n> {
 impl<'n> Fields<'n> {
     /// The value of `key` and the key's position.
     pub fn get(&self, key: &str) -> Option<(Pos, &'n SNode)> {
-        self.entries.iter().find(|(k, ..)| k == key).map(|&(_, pos, node)| (pos, node))
+        self.entries
+            .iter()
+            .find(|(k, ..)| k == key)
+            .map(|&(_, pos, node)| (pos, node))
     }
 
     /// Every entry in file order: key text, key position, value.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Pos, &'n SNode)> {
-        self.entries.iter().map(|(k, pos, node)| (k.as_str(), *pos, *node))
+        self.entries
+            .iter()
+            .map(|(k, pos, node)| (k.as_str(), *pos, *node))
     }
 
     /// Where `key` sits, or where the mapping starts when it is absent.
@@ -84,12 +90,17 @@ pub struct Reader<'s> {
 
 impl<'s> Reader<'s> {
     pub fn new(file: &'s str, source: &'s str) -> Self {
-        Reader { file, source, findings: Vec::new() }
+        Reader {
+            file,
+            source,
+            findings: Vec::new(),
+        }
     }
 
     /// Records a `schema` finding.
     pub fn schema(&mut self, pos: Pos, message: impl Into<String>, help: Option<String>) {
-        self.findings.push(Finding::new(Code::Schema, self.file, pos, message).maybe_help(help));
+        self.findings
+            .push(Finding::new(Code::Schema, self.file, pos, message).maybe_help(help));
     }
 
     /// Records a finding of any code.
@@ -104,20 +115,28 @@ impl<'s> Reader<'s> {
 
     /// A mapping with only `known` keys; unknown keys are reported with a
     /// did-you-mean and ignored.
-    pub fn fields<'n>(&mut self, pos: Pos, node: &'n SNode, what: &str, known: &[&str]) -> Option<Fields<'n>> {
+    pub fn fields<'n>(
+        &mut self,
+        pos: Pos,
+        node: &'n SNode,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Fields<'n>> {
         let Node::Map(entries) = &node.node else {
             self.wrong_type(pos, node, what, "a mapping");
             return None;
         };
-        let mut fields = Fields { pos: node.pos, entries: Vec::with_capacity(entries.len()) };
+        let mut fields = Fields {
+            pos,
+            entries: Vec::with_capacity(entries.len()),
+        };
         for (key, value) in entries {
             let name = key.key_text();
             if known.contains(&name.as_str()) {
                 fields.entries.push((name, key.pos, value));
             } else {
-                let help = suggest::did_you_mean(&name, known.iter().copied()).or_else(|| {
-                    Some(format!("{what} takes: {}", known.join(", ")))
-                });
+                let help = suggest::did_you_mean(&name, known.iter().copied())
+                    .or_else(|| Some(format!("{what} takes: {}", known.join(", "))));
                 self.schema(key.pos, format!("unknown key `{name}` in {what}"), help);
             }
         }
@@ -126,16 +145,32 @@ impl<'s> Reader<'s> {
 
     /// A mapping with arbitrary keys (roles, people, severities): each
     /// entry's key text, key position and value.
-    pub fn entries<'n>(&mut self, pos: Pos, node: &'n SNode, what: &str) -> Option<Vec<(At<String>, &'n SNode)>> {
+    pub fn entries<'n>(
+        &mut self,
+        pos: Pos,
+        node: &'n SNode,
+        what: &str,
+    ) -> Option<Vec<(At<String>, &'n SNode)>> {
         let Node::Map(entries) = &node.node else {
             self.wrong_type(pos, node, what, "a mapping");
             return None;
         };
-        Some(entries.iter().map(|(k, v)| (At::new(k.key_text(), k.pos), v)).collect())
+        Some(
+            entries
+                .iter()
+                .map(|(k, v)| (At::new(k.key_text(), k.pos), v))
+                .collect(),
+        )
     }
 
     /// A list, each item read with `read` at the item's position.
-    pub fn list<T>(&mut self, pos: Pos, node: &SNode, what: &str, mut read: impl FnMut(&mut Self, Pos, &SNode) -> Option<T>) -> Option<Vec<T>> {
+    pub fn list<T>(
+        &mut self,
+        pos: Pos,
+        node: &SNode,
+        what: &str,
+        mut read: impl FnMut(&mut Self, Pos, &SNode) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let Node::Seq(items) = &node.node else {
             if matches!(node.node, Node::Scalar(Scalar::Null)) {
                 return Some(Vec::new());
@@ -155,7 +190,12 @@ impl<'s> Reader<'s> {
     }
 
     /// An optional field: `Some(None)` when absent, `None` when present but bad.
-    pub fn optional<T>(&mut self, fields: &Fields<'_>, key: &str, read: impl FnOnce(&mut Self, Pos, &SNode) -> Option<T>) -> Option<Option<At<T>>> {
+    pub fn optional<T>(
+        &mut self,
+        fields: &Fields<'_>,
+        key: &str,
+        read: impl FnOnce(&mut Self, Pos, &SNode) -> Option<T>,
+    ) -> Option<Option<At<T>>> {
         match fields.get(key) {
             None => Some(None),
             Some((pos, node)) => read(self, pos, node).map(|v| Some(At::new(v, pos))),
@@ -163,11 +203,21 @@ impl<'s> Reader<'s> {
     }
 
     /// A required field, reported missing at the mapping's start.
-    pub fn required<T>(&mut self, fields: &Fields<'_>, key: &str, what: &str, read: impl FnOnce(&mut Self, Pos, &SNode) -> Option<T>) -> Option<At<T>> {
+    pub fn required<T>(
+        &mut self,
+        fields: &Fields<'_>,
+        key: &str,
+        what: &str,
+        read: impl FnOnce(&mut Self, Pos, &SNode) -> Option<T>,
+    ) -> Option<At<T>> {
         if let Some((pos, node)) = fields.get(key) {
             return read(self, pos, node).map(|v| At::new(v, pos));
         }
-        self.schema(fields.pos, format!("{what} is missing the required key `{key}`"), None);
+        self.schema(
+            fields.pos,
+            format!("{what} is missing the required key `{key}`"),
+            None,
+        );
         None
     }
 
@@ -175,9 +225,10 @@ impl<'s> Reader<'s> {
     pub fn text(&mut self, pos: Pos, node: &SNode) -> Option<String> {
         match &node.node {
             Node::Scalar(Scalar::Str(s)) => Some(s.clone()),
-            Node::Scalar(Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_)) => {
-                Some(node.raw_text(self.source).map_or_else(|| node.key_text(), str::to_owned))
-            }
+            Node::Scalar(Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_)) => Some(
+                node.raw_text(self.source)
+                    .map_or_else(|| node.key_text(), str::to_owned),
+            ),
             _ => {
                 self.wrong_type(pos, node, "this value", "text");
                 None
@@ -196,7 +247,13 @@ impl<'s> Reader<'s> {
     }
 
     /// One of a fixed set of words, with a did-you-mean.
-    pub fn choice(&mut self, pos: Pos, node: &SNode, what: &str, options: &[&str]) -> Option<String> {
+    pub fn choice(
+        &mut self,
+        pos: Pos,
+        node: &SNode,
+        what: &str,
+        options: &[&str],
+    ) -> Option<String> {
         let text = self.text(pos, node)?;
         if options.contains(&text.as_str()) {
             return Some(text);
@@ -229,6 +286,10 @@ impl<'s> Reader<'s> {
 
     /// Reports that `node` is not of the `expected` kind.
     pub fn wrong_type(&mut self, pos: Pos, node: &SNode, what: &str, expected: &str) {
-        self.schema(pos, format!("{what} should be {expected}, found {}", node.kind()), None);
+        self.schema(
+            pos,
+            format!("{what} should be {expected}, found {}", node.kind()),
+            None,
+        );
     }
 }

@@ -1,0 +1,220 @@
+//! `rolecall render`: check, render in memory, compare with disk, write
+//! and commit.
+
+use crate::check::{self, Severity};
+use crate::cli::RenderArgs;
+use crate::commands::Context;
+use crate::commit::{self, CommitRequest, Committed};
+use crate::error::{Error, Result};
+use crate::load::{self, Workspace};
+use crate::model::Instant;
+use crate::render::files::{self, Change, Changes};
+use crate::render::templates::Templates;
+use crate::render::{self, DocumentPlan};
+use crate::report::{self, Format, Summary, plural};
+
+pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
+    let workspace = load::load(&context.root, context.config.as_deref())?;
+    ensure_clean(context, &workspace)?;
+    for id in &args.only {
+        if !workspace.incidents().any(|(_, i)| &i.id == id) {
+            return Err(Error::Usage(format!(
+                "--only {id}: no incident has this id"
+            )));
+        }
+    }
+    let (plan, changes) = plan_changes(&workspace, &args.only)?;
+    if args.check {
+        return Ok(report_check(context, &plan, &changes));
+    }
+    if args.dry_run {
+        report_dry_run(context, &plan, &changes);
+        return Ok(0);
+    }
+    let request = commit_request(&plan, &changes, args);
+    let committed = commit::write_and_commit(&context.root, &changes.changes, &request)?;
+    context.output.say(&summary(&plan, &changes));
+    match committed {
+        Committed::Commit { info } => {
+            context
+                .output
+                .say(&format!("committed {} {}", info.short_id, info.subject));
+            if info.detached {
+                context.output.say(
+                    &commit::head_note(&context.root).unwrap_or_else(|| {
+                        "HEAD is detached; the commit was made on it".to_owned()
+                    }),
+                );
+            }
+        }
+        Committed::NoRepository if !changes.changes.is_empty() => {
+            context
+                .output
+                .say("not committed: not inside a git work tree");
+        }
+        _ => {}
+    }
+    Ok(0)
+}
+
+/// Runs the checks; any error stops the render (exit 1) after printing
+/// the findings.
+pub fn ensure_clean(context: &Context, workspace: &Workspace) -> Result<()> {
+    let now = Instant(jiff::Timestamp::now());
+    let findings = check::run(workspace, now);
+    let errors: Vec<_> = findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let summary = Summary::new(workspace.records.len(), &errors);
+    eprint!(
+        "{}",
+        report::render(
+            Format::Human,
+            &errors,
+            &summary,
+            &context.root,
+            context.output.color_err
+        )
+    );
+    Err(Error::Content(format!(
+        "{} in the records; nothing was written",
+        plural(errors.len(), "error")
+    )))
+}
+
+/// Renders every document and compares it with the disk.
+pub fn plan_changes(workspace: &Workspace, only: &[String]) -> Result<(DocumentPlan, Changes)> {
+    let templates = Templates::load(
+        &workspace.root,
+        &workspace.config.templates,
+        workspace.roster.as_ref(),
+    )
+    .map_err(|e| Error::Content(e.to_string()))?;
+    let plan = render::plan(workspace, &templates, only)
+        .map_err(|e| Error::Content(format!("{e}; nothing was written")))?;
+    let output = workspace.config.output.trim_end_matches('/');
+    let scope: Vec<String> = if only.is_empty() {
+        vec![output.to_owned()]
+    } else {
+        only.iter().map(|id| format!("{output}/{id}")).collect()
+    };
+    let changes = files::compare(&workspace.root, &plan, &scope).map_err(|e| match e {
+        files::ConflictError::Read { path, source } => Error::Read {
+            path: workspace.root.join(path),
+            source,
+        },
+        other => Error::Content(other.to_string()),
+    })?;
+    Ok((plan, changes))
+}
+
+fn summary(plan: &DocumentPlan, changes: &Changes) -> String {
+    format!(
+        "rendered {} for {}: {} written, {} unchanged, {} removed",
+        plural(plan.documents.len(), "document"),
+        plural(plan.incidents.len(), "incident"),
+        changes.written(),
+        changes.unchanged,
+        changes.removed()
+    )
+}
+
+fn describe(change: &Change) -> String {
+    match change {
+        Change::Write {
+            path,
+            previous: None,
+            ..
+        } => format!("create {path}"),
+        Change::Write { path, .. } => format!("update {path}"),
+        Change::Remove { path, .. } => format!("remove {path}"),
+    }
+}
+
+fn report_check(context: &Context, plan: &DocumentPlan, changes: &Changes) -> u8 {
+    if changes.changes.is_empty() {
+        context.output.say(&format!(
+            "{} up to date",
+            plural(plan.documents.len(), "document")
+        ));
+        return 0;
+    }
+    let mut text = String::new();
+    for change in &changes.changes {
+        text.push_str(&format!("would {}\n", describe(change)));
+    }
+    text.push_str(&format!(
+        "{} out of date; run `rolecall render` and commit the result\n",
+        plural(changes.changes.len(), "document")
+    ));
+    crate::print(&text);
+    1
+}
+
+fn report_dry_run(context: &Context, plan: &DocumentPlan, changes: &Changes) {
+    let mut text = String::new();
+    for change in &changes.changes {
+        text.push_str(&format!("would {}\n", describe(change)));
+    }
+    crate::print(&text);
+    context
+        .output
+        .say(&summary(plan, changes).replacen("rendered", "would render", 1));
+    if !changes.changes.is_empty() {
+        context
+            .output
+            .say(&format!("would commit: {}", subject(plan, changes)));
+    }
+}
+
+fn subject(plan: &DocumentPlan, changes: &Changes) -> String {
+    let mut ids: Vec<String> = Vec::new();
+    for change in &changes.changes {
+        let incident = match plan.documents.iter().find(|d| d.path == change.path()) {
+            Some(document) => document.incident.clone(),
+            None => removed_from(change.path()),
+        };
+        if let Some(id) = incident.filter(|id| !ids.contains(id)) {
+            ids.push(id);
+        }
+    }
+    ids.sort();
+    if ids.is_empty() {
+        "rolecall: render index".to_owned()
+    } else {
+        format!("rolecall: render {}", commit::id_list(&ids))
+    }
+}
+
+/// The incident a removed document belonged to: the folder above
+/// `briefs/`, `handovers/`, or the document itself.
+fn removed_from(path: &str) -> Option<String> {
+    let mut folders = path.rsplit('/').skip(1);
+    let parent = folders.next()?;
+    if parent == "briefs" || parent == "handovers" {
+        folders.next().map(str::to_owned)
+    } else {
+        Some(parent.to_owned())
+    }
+}
+
+fn commit_request<'a>(
+    plan: &DocumentPlan,
+    changes: &Changes,
+    args: &'a RenderArgs,
+) -> CommitRequest<'a> {
+    CommitRequest {
+        no_commit: args.commit.no_commit,
+        author: args.commit.author.as_deref(),
+        subject: args
+            .commit
+            .message
+            .clone()
+            .unwrap_or_else(|| subject(plan, changes)),
+        body: changes.changes.iter().map(describe).collect(),
+    }
+}

@@ -1,0 +1,134 @@
+//! The last stages, shared by `render`, `handover` and `new`: check git's
+//! state, write the changes atomically, commit exactly those paths, and
+//! put the files back if the commit fails.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::git::{CommitInfo, HeadState, PathChange, Repository};
+use crate::render::files::{self, Change};
+
+/// How the changes are to be committed.
+pub struct CommitRequest<'a> {
+    /// `--no-commit`.
+    pub no_commit: bool,
+    /// `--author`.
+    pub author: Option<&'a str>,
+    pub subject: String,
+    /// One body line per path.
+    pub body: Vec<String>,
+}
+
+/// What happened.
+pub enum Committed {
+    Commit {
+        info: CommitInfo,
+    },
+    /// Nothing to commit: no change, or the tree equals HEAD's.
+    NothingToCommit,
+    /// `--no-commit`.
+    Skipped,
+    /// Not in a git work tree (or a bare repository).
+    NoRepository,
+}
+
+/// Writes `changes` under `root` and commits them.
+pub fn write_and_commit(
+    root: &Path,
+    changes: &[Change],
+    request: &CommitRequest<'_>,
+) -> Result<Committed> {
+    let repo = if request.no_commit {
+        None
+    } else {
+        Repository::discover(root)?
+    };
+    let Some(repo) = repo.filter(|r| !r.is_bare() && r.workdir().is_some()) else {
+        write(root, changes)?;
+        return Ok(if request.no_commit {
+            Committed::Skipped
+        } else {
+            Committed::NoRepository
+        });
+    };
+    let prefix = repo_prefix(&repo, root);
+    let path_changes: Vec<PathChange> = changes.iter().map(|c| path_change(&prefix, c)).collect();
+    repo.ensure_ready()?;
+    let _lock = repo.lock_run()?;
+    let will_commit = !changes.is_empty() && repo.would_commit(&path_changes)?;
+    let signatures = if will_commit {
+        Some(repo.resolve_identity(request.author)?)
+    } else {
+        None
+    };
+    write(root, changes)?;
+    let Some(signatures) = signatures else {
+        return Ok(Committed::NothingToCommit);
+    };
+    let mut message = request.subject.clone();
+    if !request.body.is_empty() {
+        message.push_str("\n\n");
+        message.push_str(&request.body.join("\n"));
+    }
+    match repo.commit_paths(&path_changes, &message, &signatures) {
+        Ok(Some(info)) => Ok(Committed::Commit { info }),
+        Ok(None) => Ok(Committed::NothingToCommit),
+        Err(error) => {
+            files::restore(root, &changes.iter().collect::<Vec<_>>());
+            Err(error.into())
+        }
+    }
+}
+
+/// Describes HEAD for messages (`detached HEAD at 1a2b3c4`).
+pub fn head_note(root: &Path) -> Option<String> {
+    let repo = Repository::discover(root).ok().flatten()?;
+    match repo.head_state().ok()? {
+        HeadState::Detached(id) => Some(format!(
+            "HEAD is detached at {id}; the commit was made there, on no branch"
+        )),
+        _ => None,
+    }
+}
+
+fn write(root: &Path, changes: &[Change]) -> Result<()> {
+    files::apply(root, changes).map_err(|(path, source)| Error::Write {
+        path: root.join(path),
+        source,
+    })
+}
+
+/// `root` relative to the repository's work tree, as a path prefix.
+fn repo_prefix(repo: &Repository, root: &Path) -> String {
+    let Some(workdir) = repo.workdir() else {
+        return String::new();
+    };
+    let (Ok(root), Ok(workdir)) = (root.canonicalize(), workdir.canonicalize()) else {
+        return String::new();
+    };
+    match root.strip_prefix(&workdir) {
+        Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+        Ok(rel) => format!("{}/", crate::load::relative(Path::new(""), rel)),
+        Err(_) => String::new(),
+    }
+}
+
+fn path_change(prefix: &str, change: &Change) -> PathChange {
+    match change {
+        Change::Write { path, content, .. } => PathChange::Write {
+            path: format!("{prefix}{path}"),
+            content: content.clone(),
+        },
+        Change::Remove { path, .. } => PathChange::Remove {
+            path: format!("{prefix}{path}"),
+        },
+    }
+}
+
+/// `INC-1, INC-2` — shortened past five ids.
+pub fn id_list(ids: &[String]) -> String {
+    if ids.len() <= 5 {
+        return ids.join(", ");
+    }
+    format!("{} and {} more", ids[..5].join(", "), ids.len() - 5)
+}

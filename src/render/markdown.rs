@@ -1,0 +1,623 @@
+//! Markdown safety: the one place the project builds a `pulldown-cmark` parser, and the pure
+//! functions that make record text safe to place in a rendered Markdown document — inline
+//! escaping (titles, names, table cells), block sanitising (summary, impact, handover notes)
+//! and one-line / Mermaid label cleaning.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// The Markdown extensions the project renders and checks with.
+#[must_use]
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+/// A parser over `text` with [`parser_options`].
+#[must_use]
+pub fn parser(text: &str) -> Parser<'_> {
+    Parser::new_ext(text, parser_options())
+}
+
+/// Characters treated as line breaks when text is flattened onto one line.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Newlines (`\r\n`, `\r`, `\n`, U+2028, U+2029, …) become single spaces; the result is trimmed.
+/// No escaping is done.
+#[must_use]
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            chars.next();
+        }
+        out.push(if is_line_break(c) { ' ' } else { c });
+    }
+    out.trim().to_owned()
+}
+
+/// Escapes record text for inline use (titles, names, timeline events): the result renders as
+/// exactly the (flattened, trimmed) text on one line. Characters that can open emphasis, code,
+/// links, raw HTML, entities or strikethrough, or split a table cell, are backslash-escaped
+/// everywhere; characters that only matter at the start of a line (list markers, headings,
+/// block quotes, ordered-list numbers) are escaped there. Other punctuation stays readable.
+#[must_use]
+pub fn escape_inline(text: &str) -> String {
+    let flat = one_line(text);
+    let mut out = String::with_capacity(flat.len() + flat.len() / 4);
+    let leading_digits = flat.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in flat.chars().enumerate() {
+        let at_start = i == 0 && matches!(c, '-' | '+' | '=' | '>' | '#');
+        let ends_number = i == leading_digits && leading_digits > 0 && matches!(c, '.' | ')');
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '~' | '!' | '$'
+        ) || at_start
+            || ends_number
+        {
+            out.push('\\');
+            out.push(c);
+        } else if c == '\0' {
+            // CommonMark replaces NUL with U+FFFD anyway; do it here so the output is honest.
+            out.push('\u{FFFD}');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// [`escape_inline`] for a table cell (`|` becomes `\|`). An empty cell stays empty; the
+/// template decides on a placeholder.
+#[must_use]
+pub fn escape_cell(text: &str) -> String {
+    escape_inline(text)
+}
+
+/// Keeps only characters that are safe inside a Mermaid gantt task name: drops `:` `#` `;` `%`
+/// brackets, quotes, backticks and control characters, flattens newlines, collapses whitespace.
+/// Falls back to `-` when nothing is left.
+#[must_use]
+pub fn mermaid_label(text: &str) -> String {
+    let kept: String = text
+        .chars()
+        .map(|c| if is_line_break(c) { ' ' } else { c })
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, ':' | '#' | ';' | '%' | '<' | '>' | '{' | '}')
+                && !matches!(c, '[' | ']' | '(' | ')' | '"' | '`')
+        })
+        .collect();
+    let label = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    if label.is_empty() {
+        "-".to_owned()
+    } else {
+        label
+    }
+}
+
+/// Passes of the parse-and-fix loop in [`sanitize_block`] before it gives up and fences the text.
+const MAX_PASSES: usize = 16;
+
+/// Sanitises a block Markdown field (summary, impact, handover note) so it cannot disturb the
+/// document it is placed in, keeping ordinary Markdown intact:
+/// - CRLF/CR become LF, trailing whitespace is trimmed per line, leading and trailing blank lines
+///   are dropped (no trailing newline: templates add line breaks);
+/// - every `<` of raw HTML (blocks and inline) becomes `&lt;`, so no HTML block can swallow the
+///   rest of the document; any remaining `<!--` (inside code) gets an invisible U+2060 after `<`,
+///   so nothing can open or close a rolecall marker comment;
+/// - links, images, autolinks and reference definitions with a `javascript:`, `vbscript:` or
+///   `data:` destination are neutralised (destination `#`; autolinks become plain text);
+/// - an unclosed top-level fenced code block is closed.
+///
+/// Fixing one thing can change how the rest parses, so the text is re-parsed until clean.
+#[must_use]
+pub fn sanitize_block(text: &str) -> String {
+    let mut doc = normalise_block(text);
+    for _ in 0..MAX_PASSES {
+        let edits = unsafe_spans(&doc);
+        if edits.is_empty() {
+            return doc.replace("<!--", "<\u{2060}!--");
+        }
+        doc = apply_edits(&doc, edits);
+    }
+    // Not reached for any input we know of; stay safe regardless: show the text as code.
+    let longest = doc.split(|c| c != '~').map(str::len).max().unwrap_or(0);
+    let fence = "~".repeat(longest.max(2) + 1);
+    format!("{fence}\n{doc}\n{fence}").replace("<!--", "<\u{2060}!--")
+}
+
+/// CRLF/CR to LF, per-line trailing whitespace trimmed, outer blank lines dropped.
+fn normalise_block(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    let first = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let last = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(first, |i| i + 1);
+    lines.get(first..last).unwrap_or_default().join("\n")
+}
+
+/// Whether a link destination uses a scheme that runs code or embeds content.
+fn is_dangerous_url(url: &str) -> bool {
+    // Browsers ignore ASCII whitespace/control characters in schemes (`java\tscript:`).
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take(16)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| scheme.starts_with(s))
+}
+
+/// An open link or image while walking the events.
+struct LinkFrame {
+    range: Range<usize>,
+    link_type: LinkType,
+    dangerous: bool,
+    /// End of the last event inside the link text (or just after `[` / `![`).
+    inner_end: usize,
+}
+
+/// Byte ranges of `doc` to replace, with their replacements, for one sanitising pass.
+fn unsafe_spans(doc: &str) -> Vec<(Range<usize>, String)> {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let parser = parser(doc);
+    for (label_key, def) in parser.reference_definitions().iter() {
+        if is_dangerous_url(&def.dest) {
+            let span = def.span.clone();
+            let close = label_end(doc, span.start).unwrap_or(span.start);
+            let label = doc.get(span.start..=close).unwrap_or(label_key);
+            edits.push((span, format!("{label}: #")));
+        }
+    }
+    let mut depth = 0usize;
+    let mut links: Vec<LinkFrame> = Vec::new();
+    for (event, range) in parser.into_offset_iter() {
+        if let (Some(top), false) = (links.last_mut(), matches!(event, Event::End(_))) {
+            top.inner_end = top.inner_end.max(range.end);
+        }
+        match event {
+            Event::Start(tag) => {
+                match &tag {
+                    Tag::CodeBlock(CodeBlockKind::Fenced(_)) if depth == 0 => {
+                        if let Some(fence) = unclosed_fence(doc, range.clone()) {
+                            edits.push((doc.len()..doc.len(), format!("\n{fence}")));
+                        }
+                    }
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        ..
+                    }
+                    | Tag::Image {
+                        link_type,
+                        dest_url,
+                        ..
+                    } => {
+                        let prefix = if matches!(tag, Tag::Image { .. }) {
+                            2
+                        } else {
+                            1
+                        };
+                        links.push(LinkFrame {
+                            range: range.clone(),
+                            link_type: *link_type,
+                            dangerous: is_dangerous_url(dest_url),
+                            inner_end: range.start + prefix,
+                        });
+                    }
+                    _ => {}
+                }
+                depth += 1;
+            }
+            Event::End(end) => {
+                depth = depth.saturating_sub(1);
+                if matches!(end, TagEnd::Link | TagEnd::Image)
+                    && let Some(frame) = links.pop()
+                {
+                    if let Some(parent) = links.last_mut() {
+                        parent.inner_end = parent.inner_end.max(frame.range.end);
+                    }
+                    if frame.dangerous {
+                        edits.extend(neutralise_link(doc, &frame));
+                    }
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let html = doc.get(range.clone()).unwrap_or_default();
+                edits.extend(
+                    html.match_indices('<')
+                        .map(|(i, _)| (range.start + i..range.start + i + 1, "&lt;".to_owned())),
+                );
+            }
+            _ => {}
+        }
+    }
+    edits
+}
+
+/// The edit that takes the dangerous destination out of a link or image.
+fn neutralise_link(doc: &str, frame: &LinkFrame) -> Option<(Range<usize>, String)> {
+    let range = frame.range.clone();
+    match frame.link_type {
+        // `<javascript:…>`: escape the `<` so it is plain text.
+        LinkType::Autolink | LinkType::Email => {
+            Some((range.start..range.start + 1, "&lt;".to_owned()))
+        }
+        LinkType::Inline => {
+            let close = frame.inner_end + doc.get(frame.inner_end..range.end)?.find(']')?;
+            let tail = doc.get(close + 1..range.end)?;
+            if tail.starts_with('(') && tail.ends_with(')') {
+                Some((close + 1..range.end, "(#)".to_owned()))
+            } else {
+                // Unexpected shape: show the whole link as literal text.
+                let source = doc.get(range.clone())?;
+                Some((range, escape_keeping_lines(source)))
+            }
+        }
+        // Reference links take their destination from a definition, neutralised separately.
+        _ => None,
+    }
+}
+
+/// Backslash-escapes ASCII punctuation, keeping line breaks.
+fn escape_keeping_lines(text: &str) -> String {
+    text.split('\n')
+        .map(escape_inline)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Byte offset of the unescaped `]` closing the link label that starts at `start` (a `[`).
+fn label_end(doc: &str, start: usize) -> Option<usize> {
+    let mut escaped = false;
+    for (i, b) in doc.get(start + 1..)?.bytes().enumerate() {
+        match b {
+            b'\\' if !escaped => escaped = true,
+            b']' if !escaped => return Some(start + 1 + i),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+/// For a top-level fenced code block spanning `range`: the closing fence it lacks, if any.
+fn unclosed_fence(doc: &str, range: Range<usize>) -> Option<String> {
+    let block = doc.get(range)?.trim_start_matches(' ');
+    let fence_char = block.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let count = block.chars().take_while(|&c| c == fence_char).count();
+    let mut lines = block.trim_end_matches('\n').split('\n');
+    lines.next();
+    let closed = lines.next_back().is_some_and(|last| {
+        let unindented = last.trim_start_matches(' ');
+        let run = unindented.chars().take_while(|&c| c == fence_char).count();
+        last.len() - unindented.len() <= 3
+            && run >= count
+            && unindented
+                .get(run..)
+                .is_some_and(|rest| rest.trim_matches([' ', '\t']).is_empty())
+    });
+    (!closed).then(|| fence_char.to_string().repeat(count))
+}
+
+/// Applies non-overlapping edits (the first of overlapping ones wins; the loop catches the rest).
+fn apply_edits(doc: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
+    edits.sort_by_key(|(range, _)| (range.start, range.end));
+    let mut out = String::with_capacity(doc.len() + edits.len() * 4);
+    let mut pos = 0;
+    for (range, replacement) in edits {
+        if range.start < pos {
+            continue;
+        }
+        out.push_str(doc.get(pos..range.start).unwrap_or_default());
+        out.push_str(&replacement);
+        pos = range.end;
+    }
+    out.push_str(doc.get(pos..).unwrap_or_default());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use pulldown_cmark::HeadingLevel;
+
+    fn events(text: &str) -> Vec<Event<'_>> {
+        parser(text).collect()
+    }
+
+    /// What `escape_inline(s)` must render as.
+    fn flattened(s: &str) -> String {
+        one_line(s).replace('\0', "\u{FFFD}")
+    }
+
+    fn text_of(events: &[Event<'_>]) -> String {
+        events
+            .iter()
+            .filter_map(|e| {
+                if let Event::Text(t) = e {
+                    Some(t.as_ref())
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// No raw HTML, no dangerous link, and a following heading still parses.
+    fn assert_contained(block: &str) {
+        assert!(!block.contains("<!--"), "{block:?}");
+        let doc = format!("{block}\n\n## After\n");
+        let evs = events(&doc);
+        for e in &evs {
+            assert!(
+                !matches!(e, Event::Html(_) | Event::InlineHtml(_)),
+                "raw HTML {e:?} in {block:?}"
+            );
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e {
+                assert!(
+                    !is_dangerous_url(dest_url),
+                    "dangerous link {dest_url:?} in {block:?}"
+                );
+            }
+        }
+        let n = evs.len();
+        assert!(n >= 3, "{doc:?}");
+        assert!(
+            matches!(
+                &evs[n - 3],
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                })
+            ) && matches!(&evs[n - 2], Event::Text(t) if t.as_ref() == "After")
+                && matches!(&evs[n - 1], Event::End(TagEnd::Heading(HeadingLevel::H2))),
+            "heading swallowed: {doc:?}"
+        );
+    }
+
+    #[test]
+    fn escape_inline_examples() {
+        assert_eq!(
+            escape_inline("  *a* [b](c)\r\n<x>  "),
+            r"\*a\* \[b\](c) \<x\>"
+        );
+        assert_eq!(escape_inline("# 1. a|b\u{2028}c"), r"\# 1. a\|b c");
+        assert_eq!(escape_inline("1. first"), r"1\. first");
+        assert_eq!(escape_inline("- item"), r"\- item");
+        assert_eq!(escape_inline("a-b: c."), "a-b: c.");
+        assert_eq!(
+            escape_inline("<javascript:alert(1)>"),
+            r"\<javascript:alert(1)\>"
+        );
+        assert_eq!(escape_inline("été &amp; \\"), r"été \&amp; \\");
+        assert_eq!(escape_cell("   \n "), "");
+        let evs = events("<b>x</b> ");
+        assert!(evs.iter().any(|e| matches!(e, Event::InlineHtml(_))));
+        assert_eq!(
+            text_of(&events(&escape_inline("<b>x</b> *y*"))),
+            "<b>x</b> *y*"
+        );
+    }
+
+    #[test]
+    fn one_line_and_mermaid_label() {
+        assert_eq!(one_line(" a\r\nb\rc\nd\u{2029}e "), "a b c d e");
+        assert_eq!(one_line("*a*"), "*a*");
+        assert_eq!(
+            mermaid_label("DB: failover #2; (see <a>) \"x\" `y` {z} [w] 50%\n next"),
+            "DB failover 2 see a x y z w 50 next"
+        );
+        assert_eq!(mermaid_label(" :#;\n "), "-");
+        assert_eq!(mermaid_label("Page on-call, ack"), "Page on-call, ack");
+    }
+
+    #[test]
+    fn sanitize_keeps_ordinary_markdown() {
+        let md = "Customers saw **errors**:\n\n- API `5xx` rate\n- [status](https://status.example.com)\n\n```sh\necho <ok>\n```\n\n> quoted *text*";
+        assert_eq!(sanitize_block(md), md);
+        assert_eq!(sanitize_block("\r\n\r\na  \r\nb\t\r\n\r\n"), "a\nb");
+        assert_eq!(
+            sanitize_block("see <https://x.example>"),
+            "see <https://x.example>"
+        );
+        assert_eq!(sanitize_block("1 < 2 and a<b"), "1 < 2 and a<b");
+    }
+
+    #[test]
+    fn sanitize_neutralises_html_and_markers() {
+        assert_eq!(
+            sanitize_block("<!-- rolecall:end timeline -->"),
+            "&lt;!-- rolecall:end timeline -->"
+        );
+        assert_eq!(
+            sanitize_block("<script>\nalert(1)"),
+            "&lt;script>\nalert(1)"
+        );
+        assert_eq!(
+            sanitize_block("a <b onclick=x>b</b>"),
+            "a &lt;b onclick=x>b&lt;/b>"
+        );
+        assert_eq!(sanitize_block("`<!--` x"), "`<\u{2060}!--` x");
+        for s in [
+            "<pre>\nx",
+            "<?php",
+            "<!DOCTYPE",
+            "<![CDATA[",
+            "<style>",
+            "<div>\n```",
+            "<textarea>",
+            "<x-y>\n",
+        ] {
+            assert_contained(&sanitize_block(s));
+        }
+    }
+
+    #[test]
+    fn sanitize_neutralises_dangerous_links() {
+        assert_eq!(
+            sanitize_block("[*a*](javascript:alert(1) \"t\")"),
+            "[*a*](#)"
+        );
+        assert_eq!(sanitize_block("![i](data:image/png;base64,xx)"), "![i](#)");
+        assert_eq!(sanitize_block("[a](JaVa&#9;Script:x)"), "[a](#)");
+        assert_eq!(
+            sanitize_block("<javascript:alert(1)>"),
+            "&lt;javascript:alert(1)>"
+        );
+        assert_eq!(
+            sanitize_block("[x][r]\n\n[r]: <vbscript:x> \"t\""),
+            "[x][r]\n\n[r]: #"
+        );
+        assert_eq!(
+            sanitize_block("[ok](https://e.com) [ok2](/rel)"),
+            "[ok](https://e.com) [ok2](/rel)"
+        );
+        for s in [
+            "[![i](javascript:a)](javascript:b)",
+            "> [q]:\n> javascript:y\n\n[q]",
+            "[a\\]](javascript:x)",
+        ] {
+            assert_contained(&sanitize_block(s));
+        }
+    }
+
+    #[test]
+    fn sanitize_closes_fences() {
+        assert_eq!(
+            sanitize_block("````rust\nfn x() {}\n```"),
+            "````rust\nfn x() {}\n```\n````"
+        );
+        assert_eq!(sanitize_block("~~~"), "~~~\n~~~");
+        assert_eq!(sanitize_block("```\na\n```"), "```\na\n```");
+        for s in ["- ```\n  x", "> ```\n> x", "   ```\nx\n    ```"] {
+            assert_contained(&sanitize_block(s));
+        }
+    }
+
+    fn markdownish() -> impl Strategy<Value = String> {
+        let tokens = prop::sample::select(vec![
+            "\n",
+            "\r\n",
+            "\r",
+            " ",
+            "    ",
+            "\t",
+            "```",
+            "~~~",
+            "`",
+            "<",
+            ">",
+            "<!--",
+            "-->",
+            "<script>",
+            "<pre>",
+            "</pre>",
+            "<div>",
+            "<?",
+            "?>",
+            "<![CDATA[",
+            "<!X",
+            "[",
+            "]",
+            "(",
+            ")",
+            "javascript:alert(1)",
+            "JaVa\tScRiPt:x",
+            "data:text/html,x",
+            "https://e.com",
+            "](",
+            "![",
+            "[x]: ",
+            "*",
+            "_",
+            "|",
+            "#",
+            "- ",
+            "1. ",
+            "> ",
+            "\\",
+            "&",
+            "&lt;",
+            "&#106;",
+            "---",
+            "===",
+            "\u{2028}",
+            "\0",
+            "é",
+            "a",
+            "b",
+            "<a href=x>",
+            "<https://x>",
+            "<javascript:x>",
+            "~~",
+            "[ ] ",
+            "|---|",
+            "\n\n",
+            "x@y.z",
+        ]);
+        let piece = prop_oneof![3 => tokens.prop_map(str::to_owned), 1 => any::<char>().prop_map(String::from)];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![markdownish(), any::<String>()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn escape_inline_is_literal(s in any_text()) {
+            let escaped = escape_inline(&s);
+            let evs = events(&escaped);
+            for e in &evs {
+                prop_assert!(
+                    matches!(e, Event::Text(_) | Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)),
+                    "{:?} from {:?}", e, escaped
+                );
+            }
+            prop_assert_eq!(text_of(&evs), flattened(&s));
+        }
+
+        #[test]
+        fn escaped_cells_never_split(a in any_text(), b in any_text()) {
+            let doc = format!("| h1 | h2 |\n| --- | --- |\n| {} | {} |\n", escape_cell(&a), escape_cell(&b));
+            let mut cells: Vec<String> = Vec::new();
+            let mut in_body = false;
+            let mut current: Option<String> = None;
+            for e in events(&doc) {
+                match e {
+                    Event::End(TagEnd::TableHead) => in_body = true,
+                    Event::Start(Tag::TableCell) if in_body => current = Some(String::new()),
+                    Event::Text(t) => if let Some(c) = current.as_mut() { c.push_str(&t) },
+                    Event::End(TagEnd::TableCell) => cells.extend(current.take()),
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(cells, vec![flattened(&a), flattened(&b)], "{:?}", doc);
+        }
+
+        #[test]
+        fn sanitized_blocks_are_contained(s in any_text()) {
+            let clean = sanitize_block(&s);
+            assert_contained(&clean);
+            prop_assert!(!clean.ends_with('\n') && !clean.contains('\r'));
+            prop_assert_eq!(sanitize_block(&clean), clean.clone());
+        }
+    }
+}
