@@ -58,9 +58,154 @@ pub enum Command {
     /// Render the briefing documents and commit them.
     #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderArgs),
+    /// Show every incident with its role owners, updates and postmortem.
+    #[command(after_help = STATUS_EXAMPLES)]
+    Status(StatusArgs),
+    /// Write a new incident record.
+    #[command(after_help = NEW_EXAMPLES)]
+    New(NewArgs),
+    /// Hand a role over to someone else: edit the record, render, commit.
+    #[command(after_help = HANDOVER_EXAMPLES)]
+    Handover(HandoverArgs),
+    /// List the action items of every incident.
+    #[command(after_help = ACTIONS_EXAMPLES)]
+    Actions(ActionsArgs),
+    /// Show the role catalogue in effect.
+    #[command(after_help = ROLES_EXAMPLES)]
+    Roles(RolesArgs),
+    /// Start a repository: configuration, roster, an example, a CI workflow.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
     /// Print a JSON Schema (draft-07) of a file format.
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
+    /// Work with the built-in templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print shell completions.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the built-in templates into DIR, for customising.
+    #[command(after_help = TEMPLATES_EXAMPLES)]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Where to write them (created when missing).
+    #[arg(value_name = "DIR")]
+    pub target: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only incidents that are not resolved.
+    #[arg(long)]
+    pub open: bool,
+    /// Treat this moment as now (RFC 3339).
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+    pub now: Option<Instant>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ActionsFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsArgs {
+    /// Only actions that are still open.
+    #[arg(long)]
+    pub open: bool,
+    /// Only actions owned by this person (roster key).
+    #[arg(long, value_name = "PERSON")]
+    pub owner: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
+    pub format: ActionsFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The incident's title.
+    #[arg(long)]
+    pub title: String,
+    /// One of the configured severities.
+    #[arg(long)]
+    pub severity: String,
+    /// When the incident started (RFC 3339; default: now).
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+    pub started_at: Option<Instant>,
+    /// Assign a role: ROLE=PERSON (repeatable).
+    #[arg(long = "role", value_name = "ROLE=PERSON", value_parser = parse_assignment)]
+    pub roles: Vec<(String, String)>,
+    /// Use this id instead of the next INC-<year>-<NNN>.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Commit the new record.
+    #[arg(long)]
+    pub commit: bool,
+    /// Author and committer of the commit, "Name <email>".
+    #[arg(long, value_name = "NAME <EMAIL>", requires = "commit")]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HandoverArgs {
+    /// The incident's id.
+    pub id: String,
+    /// The role handed over (an exclusive role, like tech_lead).
+    pub role: String,
+    /// Who takes the role over (roster key).
+    #[arg(long, value_name = "PERSON")]
+    pub to: String,
+    /// When (RFC 3339; default: now).
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+    pub at: Option<Instant>,
+    /// What the outgoing owner passes on; becomes the shift's `handover`.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to start in (default: the current folder).
+    #[arg(value_name = "DIR")]
+    pub target: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -75,6 +220,52 @@ Examples:
   rolecall render --check
   rolecall render --dry-run --only INC-2026-014
   rolecall render --no-commit";
+
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  rolecall status
+  rolecall status --open
+  rolecall status --format json --now 2026-11-20T12:00:00Z";
+
+const NEW_EXAMPLES: &str = "\
+Examples:
+  rolecall new --title \"Checkout API returns 502\" --severity SEV1 --role incident_manager=alice
+  rolecall new --title \"Slow search\" --severity SEV3 --started-at 2026-11-20T09:14:00Z --commit";
+
+const HANDOVER_EXAMPLES: &str = "\
+Examples:
+  rolecall handover INC-2026-014 incident_manager --to carol --note \"Rollback done; waiting on the vendor.\"
+  rolecall handover INC-2026-014 tech_lead --to ines --at 2026-11-20T10:45:00Z --no-commit";
+
+const ACTIONS_EXAMPLES: &str = "\
+Examples:
+  rolecall actions --open
+  rolecall actions --owner bob --format csv > actions.csv";
+
+const ROLES_EXAMPLES: &str = "\
+Examples:
+  rolecall roles
+  rolecall roles --format json";
+
+const INIT_EXAMPLES: &str = "\
+Examples:
+  rolecall init
+  rolecall init incident-records";
+
+const TEMPLATES_EXAMPLES: &str = "\
+Examples:
+  rolecall templates export templates
+  rolecall templates export /tmp/rolecall-templates";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  rolecall completions bash > ~/.local/share/bash-completion/completions/rolecall
+  rolecall completions zsh > ~/.zfunc/_rolecall
+  rolecall completions fish > ~/.config/fish/completions/rolecall.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  rolecall man > rolecall.1 && man ./rolecall.1";
 
 const SCHEMA_EXAMPLES: &str = "\
 Examples:
@@ -145,6 +336,16 @@ pub enum SchemaKind {
     Incident,
     Config,
     People,
+}
+
+/// Parses `--role ROLE=PERSON`.
+pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((role, person)) if !role.trim().is_empty() && !person.trim().is_empty() => {
+            Ok((role.trim().to_owned(), person.trim().to_owned()))
+        }
+        _ => Err(format!("expected ROLE=PERSON, like incident_manager=alice, found `{text}`")),
+    }
 }
 
 /// Parses `--now` and `--at`.

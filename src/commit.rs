@@ -2,10 +2,12 @@
 //! state, write the changes atomically, commit exactly those paths, and
 //! put the files back if the commit fails.
 
+use std::fs;
+use std::io;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::git::{CommitInfo, HeadState, PathChange, Repository};
+use crate::git::{CommitInfo, GitError, HeadState, PathChange, Repository};
 use crate::render::files::{self, Change};
 
 /// How the changes are to be committed.
@@ -44,6 +46,7 @@ pub fn write_and_commit(
         Repository::discover(root)?
     };
     let Some(repo) = repo.filter(|r| !r.is_bare() && r.workdir().is_some()) else {
+        //ensure_unchanged(root, changes)?;
         write(root, changes)?;
         return Ok(if request.no_commit {
             Committed::Skipped
@@ -55,6 +58,7 @@ pub fn write_and_commit(
     let path_changes: Vec<PathChange> = changes.iter().map(|c| path_change(&prefix, c)).collect();
     repo.ensure_ready()?;
     let _lock = repo.lock_run()?;
+    //ensure_unchanged(root, changes)?;
     let will_commit = !changes.is_empty() && repo.would_commit(&path_changes)?;
     let signatures = if will_commit {
         Some(repo.resolve_identity(request.author)?)
@@ -73,11 +77,46 @@ pub fn write_and_commit(
     match repo.commit_paths(&path_changes, &message, &signatures) {
         Ok(Some(info)) => Ok(Committed::Commit { info }),
         Ok(None) => Ok(Committed::NothingToCommit),
+        // The commit exists and holds the files as written: keep them.
+        Err(error @ GitError::IndexNotUpdated { .. }) => Err(error.into()),
         Err(error) => {
-            files::restore(root, &changes.iter().collect::<Vec<_>>());
+            let failed = files::restore(root, &changes.iter().collect::<Vec<_>>());
+            for path in failed {
+                eprintln!(
+                    "warning: could not put {} back as it was before this run",
+                    root.join(path).display()
+                );
+            }
             Err(error.into())
         }
     }
+}
+
+/// Refuses (before anything is written) when a file is no longer what
+/// `changes` were computed from — another run wrote it in the meantime —
+/// since writing, or restoring after a failed commit, would lose that.
+fn ensure_unchanged(root: &Path, changes: &[Change]) -> Result<()> {
+    for change in changes {
+        let expected = match change {
+            Change::Write { previous, .. } => previous.as_deref(),
+            Change::Remove { previous, .. } => Some(previous.as_slice()),
+        };
+        let path = root.join(change.path());
+        let actual = match fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(source) => return Err(Error::Read { path, source }),
+        };
+        if actual.as_deref() != expected {
+            return Err(Error::Write {
+                path,
+                source: io::Error::other(
+                    "it changed while rolecall was rendering (another rolecall run?); nothing was written, run rolecall again",
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Describes HEAD for messages (`detached HEAD at 1a2b3c4`).

@@ -13,9 +13,11 @@ pub mod error;
 pub mod git;
 pub mod load;
 pub mod model;
+pub mod record_edit;
 pub mod render;
 pub mod report;
 pub mod suggest;
+pub mod table;
 pub mod yaml;
 
 use std::ffi::OsString;

@@ -103,7 +103,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
-fn load_config(
+pub fn load_config(
     root: &Path,
     explicit: Option<&Path>,
     findings: &mut Vec<Finding>,
@@ -186,29 +186,34 @@ fn read_record(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    Ok(read_bytes(rel, &stem, &bytes, config, setup_failed))
+}
+
+/// Reads a record from text held in memory (a record `new` or `handover`
+/// is about to write), exactly as [`load`] would read it from disk.
+pub fn read_source(rel: &str, stem: &str, text: &str, config: &Config) -> (Record, Vec<Finding>) {
+    read_bytes(rel, stem, text.as_bytes(), config, false)
+}
+
+fn read_bytes(rel: &str, stem: &str, bytes: &[u8], config: &Config, setup_failed: bool) -> (Record, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut incident = None;
-    let parsed = parse_into(rel, &bytes, &mut findings);
-    let source = String::from_utf8_lossy(&bytes).into_owned();
+    let parsed = parse_into(rel, bytes, &mut findings);
+    let source = String::from_utf8_lossy(bytes).into_owned();
     if let (Some((node, text)), false) = (parsed, setup_failed) {
         let mut reader = Reader::new(rel, &text);
-        incident = record::read(&mut reader, &node, &stem, config);
+        incident = record::read(&mut reader, &node, stem, config);
         findings = reader.findings;
     }
-    Ok((
-        Record {
-            path: rel.to_owned(),
-            stem,
-            source,
-            incident,
-        },
-        findings,
-    ))
+    (Record { path: rel.to_owned(), stem: stem.to_owned(), source, incident }, findings)
 }
+
+/// Record files: the path relative to the project folder, and on disk.
+type RecordPaths = Vec<(String, PathBuf)>;
 
 /// Record files under `dir`, sorted by path: `*.yaml` and `*.yml`, no hidden
 /// entries, no symbolic links followed. Returns the skipped links too.
-fn discover(root: &Path, dir: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<String>)> {
+fn discover(root: &Path, dir: &Path) -> Result<(RecordPaths, Vec<String>)> {
     let mut found = Vec::new();
     let mut links = Vec::new();
     let walker = WalkDir::new(dir)

@@ -125,24 +125,18 @@ fn updates(rules: &Rules<'_>, subject: &mut Subject<'_>) {
         }
         previous = previous.max(at);
     }
-    if times.is_empty() {
-        if let Some(resolved) = &incident.resolved_at {
-            let lasted = resolved.value.0.duration_since(incident.started_at.value.0);
-            if lasted > cadence.0 {
-                subject
-                    .push(
-                        Code::UpdateGap,
-                        comms_pos,
-                        format!(
-                            "no update was recorded in {}, longer than the cadence of {cadence}",
-                            Span(lasted)
-                        ),
-                    )
-                    .help = Some(
-                    "record the updates that were published under `communications.updates`"
-                        .to_owned(),
-                );
-            }
+    if times.is_empty()
+        && let Some(resolved) = &incident.resolved_at
+    {
+        let lasted = resolved.value.0.duration_since(incident.started_at.value.0);
+        if lasted > cadence.0 {
+            subject
+                .push(
+                    Code::UpdateGap,
+                    comms_pos,
+                    format!("no update was recorded in {}, longer than the cadence of {cadence}", Span(lasted)),
+                )
+                .help = Some("record the updates that were published under `communications.updates`".to_owned());
         }
     }
     if !incident.is_resolved() {
@@ -165,19 +159,16 @@ fn postmortem(rules: &Rules<'_>, subject: &mut Subject<'_>) {
     let incident = subject.incident;
     let limit = incident.default_postmortem_due(rules.config);
     let due_key = incident.postmortem.as_ref().and_then(|p| p.due.as_ref());
-    if let (Some(limit), Some(due)) = (limit, due_key) {
-        if due.value > limit {
-            subject
-                .push(
-                    Code::PostmortemDueLate,
-                    due.pos,
-                    format!(
-                        "postmortem due {} is later than the {} limit of {limit}",
-                        due.value, incident.severity.value
-                    ),
-                )
-                .help = Some(format!("hold the postmortem by {limit}"));
-        }
+    if let (Some(limit), Some(due)) = (limit, due_key)
+        && due.value > limit
+    {
+        subject
+            .push(
+                Code::PostmortemDueLate,
+                due.pos,
+                format!("postmortem due {} is later than the {} limit of {limit}", due.value, incident.severity.value),
+            )
+            .help = Some(format!("hold the postmortem by {limit}"));
     }
     if !incident.is_resolved() {
         return;
@@ -187,16 +178,12 @@ fn postmortem(rules: &Rules<'_>, subject: &mut Subject<'_>) {
         .as_ref()
         .and_then(|p| p.status.as_ref())
         .is_some_and(|s| s.value == PostmortemStatus::Done);
-    if let (false, Some(due)) = (done, incident.postmortem_due(rules.config)) {
-        if rules.now.utc_date() > due.0 {
-            subject
-                .push(
-                    Code::PostmortemOverdue,
-                    incident.pos_of("postmortem"),
-                    format!("the postmortem was due on {due}"),
-                )
-                .help = Some("hold the postmortem and set `postmortem.status: done`".to_owned());
-        }
+    if let (false, Some(due)) = (done, incident.postmortem_due(rules.config))
+        && rules.now.utc_date() > due.0
+    {
+        subject
+            .push(Code::PostmortemOverdue, incident.pos_of("postmortem"), format!("the postmortem was due on {due}"))
+            .help = Some("hold the postmortem and set `postmortem.status: done`".to_owned());
     }
 }
 

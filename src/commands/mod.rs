@@ -1,14 +1,22 @@
 //! One file per subcommand, each wiring the stages together; this file
 //! dispatches and holds what they share (the project folder, printing).
 
+mod actions;
 mod check;
-mod render;
+mod completions;
+mod handover;
+mod init;
+mod new;
+pub mod render;
+mod roles;
 mod schema;
+mod status;
+mod templates;
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
-use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
+use crate::cli::{Cli, ColorChoice, Command, GlobalArgs, TemplatesCommand};
 use crate::error::{Error, Result};
 
 /// Runs the parsed command; the exit code on success.
@@ -17,8 +25,70 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Check(args) => check::run(&context, &args),
         Command::Render(args) => render::run(&context, &args),
+        Command::Status(args) => status::run(&context, &args),
+        Command::New(args) => new::run(&context, &args),
+        Command::Handover(args) => handover::run(&context, &args),
+        Command::Actions(args) => actions::run(&context, &args),
+        Command::Roles(args) => roles::run(&context, &args),
+        Command::Init(args) => init::run(&context, &args),
         Command::Schema(args) => schema::run(args.kind),
+        Command::Templates(TemplatesCommand::Export(args)) => templates::export(&context, &args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
     }
+}
+
+/// The configuration alone (for commands that need no records); errors in
+/// it are reported like `check` reports them.
+pub fn load_config(context: &Context) -> Result<crate::model::Config> {
+    let mut findings = Vec::new();
+    let (config, _, ok) = crate::load::load_config(&context.root, context.config.as_deref(), &mut findings)?;
+    if ok {
+        return Ok(config);
+    }
+    let summary = crate::report::Summary::new(0, &findings);
+    eprint!("{}", crate::report::render(crate::report::Format::Human, &findings, &summary, &context.root, context.output.color_err));
+    Err(Error::Content("the configuration has errors".to_owned()))
+}
+
+/// Says on stderr when some records could not be read (they are left out).
+pub fn warn_unreadable(context: &Context, workspace: &crate::load::Workspace) {
+    let unreadable = workspace.records.iter().filter(|r| r.incident.is_none()).count();
+    if workspace.setup_failed {
+        eprintln!("warning: the configuration or roster has errors; run `rolecall check`");
+    } else if unreadable > 0 && !context.output.quiet {
+        eprintln!(
+            "warning: left out {} with errors; run `rolecall check`",
+            crate::report::plural(unreadable, "record")
+        );
+    }
+}
+
+/// `ROLE=PERSON` from the command line: an exclusive role of the catalogue
+/// and, when there is a roster, a person in it.
+pub fn validate_assignment(workspace: &crate::load::Workspace, role: &str, person: &str) -> Result<()> {
+    let config = &workspace.config;
+    match config.role(role) {
+        None => {
+            let help = crate::suggest::did_you_mean(role, config.roles.keys().map(String::as_str))
+                .unwrap_or_else(|| "`rolecall roles` lists the roles".to_owned());
+            return Err(Error::Usage(format!("unknown role `{role}`; {help}")));
+        }
+        Some(def) if !def.exclusive => {
+            return Err(Error::Usage(format!(
+                "`{role}` is not an exclusive role; list its people under `responders` in the record"
+            )));
+        }
+        Some(_) => {}
+    }
+    if let Some(roster) = &workspace.roster {
+        if roster.get(person).is_none() {
+            let help = crate::suggest::did_you_mean(person, roster.keys())
+                .unwrap_or_else(|| "add them to the roster first".to_owned());
+            return Err(Error::Usage(format!("`{person}` is not in the roster; {help}")));
+        }
+    }
+    Ok(())
 }
 
 /// What every command gets from the global options.

@@ -268,15 +268,11 @@ fn validate(r: &mut Reader<'_>, config: &Config) {
     };
     let mut findings = Vec::new();
     for role in config.roles.values() {
-        if let Some(boss) = &role.reports_to {
-            if !config.roles.contains_key(&boss.value) {
-                let (message, help) = unknown(&boss.value);
-                findings.push((
-                    boss.pos,
-                    format!("{message} in `reports_to` of `{}`", role.key),
-                    help,
-                ));
-            }
+        if let Some(boss) = &role.reports_to
+            && !config.roles.contains_key(&boss.value)
+        {
+            let (message, help) = unknown(&boss.value);
+            findings.push((boss.pos, format!("{message} in `reports_to` of `{}`", role.key), help));
         }
     }
     for severity in config.severities.values() {

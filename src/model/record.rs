@@ -200,7 +200,7 @@ pub enum PostmortemStatus {
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Postmortem {
-    /// Default: resolved_at plus the severity's business days.
+    /// Default: `resolved_at` plus the severity's business days.
     pub due: Option<At<Day>>,
     pub meeting_at: Option<At<Instant>>,
     pub status: Option<At<PostmortemStatus>>,

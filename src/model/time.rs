@@ -1,7 +1,7 @@
 //! Timestamps, dates and durations as records write them, and counting
 //! business days.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use jiff::civil::{Date, Weekday};
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
@@ -27,21 +27,20 @@ impl Instant {
     /// shows the value read as UTC.
     pub fn parse(text: &str) -> Result<Instant, (String, Option<String>)> {
         let text = text.trim();
-        if let Ok(ts) = text.parse::<Timestamp>() {
-            if looks_rfc3339(text) {
-                return Ok(Instant(ts));
-            }
+        if let Ok(ts) = text.parse::<Timestamp>()
+            && looks_rfc3339(text)
+        {
+            return Ok(Instant(ts));
         }
-        if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
-            if looks_rfc3339(text) || text.contains(' ') {
-                if let Ok(zoned) = dt.to_zoned_datetime(TimeZone::UTC) {
-                    let fixed = Instant(zoned.timestamp()).to_string();
-                    return Err((
-                        format!("timestamp `{text}` has no UTC offset"),
-                        Some(format!("add the offset, for UTC write `{fixed}`")),
-                    ));
-                }
-            }
+        if let Ok(dt) = text.parse::<jiff::civil::DateTime>()
+            && (looks_rfc3339(text) || text.contains(' '))
+            && let Ok(zoned) = dt.to_zoned_datetime(TimeZone::UTC)
+        {
+            let fixed = Instant(zoned.timestamp()).to_string();
+            return Err((
+                format!("timestamp `{text}` has no UTC offset"),
+                Some(format!("add the offset, for UTC write `{fixed}`")),
+            ));
         }
         Err((
             format!("`{text}` is not an RFC 3339 timestamp"),
@@ -143,7 +142,7 @@ pub fn compact_duration(duration: SignedDuration) -> String {
     }
     for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
         if secs >= size {
-            out.push_str(&format!("{}{unit}", secs / size));
+            let _ = write!(out, "{}{unit}", secs / size);
             secs %= size;
         }
     }
@@ -186,6 +185,9 @@ string_serialize! {
     };
 }
 
+/// A parsed value, or a message and an optional help line.
+type ParseResult<T> = Result<T, (String, Option<String>)>;
+
 /// Readers for the time types, reporting `schema` findings.
 impl Reader<'_> {
     pub fn instant(&mut self, pos: Pos, node: &SNode) -> Option<Instant> {
@@ -202,7 +204,7 @@ impl Reader<'_> {
         &mut self,
         pos: Pos,
         node: &SNode,
-        parse: fn(&str) -> Result<T, (String, Option<String>)>,
+        parse: fn(&str) -> ParseResult<T>,
     ) -> Option<T> {
         let text = self.text(pos, node)?;
         match parse(&text) {

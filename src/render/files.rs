@@ -169,7 +169,7 @@ fn merge_postmortem(rel: &str, existing: &[u8], fresh: &str) -> Result<Vec<u8>, 
             ConflictError::Markers {
                 path: rel.to_owned(),
                 line: e.line() + 1,
-                message: e.to_string(),
+                message: e.problem(),
             }
         })?;
     Ok(format!("{fresh_header}{merged}").into_bytes())
@@ -233,6 +233,9 @@ pub fn apply(root: &Path, changes: &[Change]) -> Result<(), (String, std::io::Er
     let mut done: Vec<&Change> = Vec::with_capacity(changes.len());
     for change in changes {
         if let Err(error) = apply_one(root, change) {
+            if let Change::Write { previous: None, .. } = change {
+                remove_empty_parents(root, &root.join(change.path()));
+            }
             restore(root, &done);
             return Err((change.path().to_owned(), error));
         }
@@ -241,24 +244,36 @@ pub fn apply(root: &Path, changes: &[Change]) -> Result<(), (String, std::io::Er
     Ok(())
 }
 
-/// Puts every change back (used when the commit after writing fails).
-pub fn restore(root: &Path, changes: &[&Change]) {
+/// Puts every change back, newest first (also used when the commit after
+/// writing fails): old contents return, in folders recreated if a removal
+/// emptied them; new files go, with the folders made for them. Returns the
+/// paths that could not be put back.
+pub fn restore(root: &Path, changes: &[&Change]) -> Vec<String> {
+    let mut failed = Vec::new();
     for change in changes.iter().rev() {
         let path = root.join(change.path());
-        match change {
+        let result = match change {
             Change::Write {
                 previous: Some(old),
                 ..
             }
-            | Change::Remove { previous: old, .. } => {
-                let _ = write_atomic(&path, old);
-            }
-            Change::Write { previous: None, .. } => {
-                let _ = fs::remove_file(&path);
-                remove_empty_parents(root, &path);
-            }
+            | Change::Remove { previous: old, .. } => path
+                .parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .and_then(|()| write_atomic(&path, old)),
+            Change::Write { previous: None, .. } => match fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => {
+                    remove_empty_parents(root, &path);
+                    Ok(())
+                }
+            },
+        };
+        if result.is_err() {
+            failed.push(change.path().to_owned());
         }
     }
+    failed
 }
 
 fn apply_one(root: &Path, change: &Change) -> std::io::Result<()> {
@@ -279,13 +294,23 @@ fn apply_one(root: &Path, change: &Change) -> std::io::Result<()> {
     }
 }
 
-/// Writes through a temporary file in the same folder, then renames.
+/// Writes through a temporary file in the same folder, then renames. The
+/// result keeps the permissions of the file it replaces; a new file gets
+/// the usual ones (`0666` less the umask), not the temporary file's `0600`.
 pub fn write_atomic(path: &Path, content: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut file = tempfile::Builder::new()
-        .prefix(".rolecall-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let existing = fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".rolecall-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(dir)?;
+    if let Some(permissions) = existing {
+        file.as_file().set_permissions(permissions)?;
+    }
     file.write_all(content)?;
     file.as_file().sync_data()?;
     file.persist(path).map_err(|e| e.error)?;

@@ -112,8 +112,9 @@ const MAX_PASSES: usize = 16;
 /// - every `<` of raw HTML (blocks and inline) becomes `&lt;`, so no HTML block can swallow the
 ///   rest of the document; any remaining `<!--` (inside code) gets an invisible U+2060 after `<`,
 ///   so nothing can open or close a rolecall marker comment;
-/// - links, images, autolinks and reference definitions with a `javascript:`, `vbscript:` or
-///   `data:` destination are neutralised (destination `#`; autolinks become plain text);
+/// - links and images with a `javascript:`, `vbscript:` or `data:` destination become their
+///   text, autolinks with one become plain text, and reference definitions with one are removed
+///   (their references then read as plain text);
 /// - an unclosed top-level fenced code block is closed.
 ///
 /// Fixing one thing can change how the rest parses, so the text is re-parsed until clean.
@@ -125,7 +126,7 @@ pub fn sanitize_block(text: &str) -> String {
         if edits.is_empty() {
             return doc.replace("<!--", "<\u{2060}!--");
         }
-        doc = apply_edits(&doc, edits);
+        doc = normalise_block(&apply_edits(&doc, edits));
     }
     // Not reached for any input we know of; stay safe regardless: show the text as code.
     let longest = doc.split(|c| c != '~').map(str::len).max().unwrap_or(0);
@@ -175,12 +176,10 @@ struct LinkFrame {
 fn unsafe_spans(doc: &str) -> Vec<(Range<usize>, String)> {
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let parser = parser(doc);
-    for (label_key, def) in parser.reference_definitions().iter() {
+    for (_, def) in parser.reference_definitions().iter() {
         if is_dangerous_url(&def.dest) {
-            let span = def.span.clone();
-            let close = label_end(doc, span.start).unwrap_or(span.start);
-            let label = doc.get(span.start..=close).unwrap_or(label_key);
-            edits.push((span, format!("{label}: #")));
+            // Without its definition, a reference link is plain text.
+            edits.push((def.span.clone(), String::new()));
         }
     }
     let mut depth = 0usize;
@@ -249,28 +248,44 @@ fn unsafe_spans(doc: &str) -> Vec<(Range<usize>, String)> {
     edits
 }
 
-/// The edit that takes the dangerous destination out of a link or image.
-fn neutralise_link(doc: &str, frame: &LinkFrame) -> Option<(Range<usize>, String)> {
+/// The edits that take a dangerous link or image out, keeping its text: `[text](javascript:…)`
+/// becomes `text` (an empty `#` link would still be a link, and a broken one at that).
+fn neutralise_link(doc: &str, frame: &LinkFrame) -> Vec<(Range<usize>, String)> {
     let range = frame.range.clone();
     match frame.link_type {
         // `<javascript:…>`: escape the `<` so it is plain text.
         LinkType::Autolink | LinkType::Email => {
-            Some((range.start..range.start + 1, "&lt;".to_owned()))
+            vec![(range.start..range.start + 1, "&lt;".to_owned())]
         }
-        LinkType::Inline => {
-            let close = frame.inner_end + doc.get(frame.inner_end..range.end)?.find(']')?;
-            let tail = doc.get(close + 1..range.end)?;
-            if tail.starts_with('(') && tail.ends_with(')') {
-                Some((close + 1..range.end, "(#)".to_owned()))
-            } else {
-                // Unexpected shape: show the whole link as literal text.
-                let source = doc.get(range.clone())?;
-                Some((range, escape_keeping_lines(source)))
-            }
-        }
-        // Reference links take their destination from a definition, neutralised separately.
-        _ => None,
+        LinkType::Inline => unwrap_inline_link(doc, frame).unwrap_or_else(|| {
+            // Unexpected shape: show the whole link as literal text.
+            let source = doc.get(range.clone()).unwrap_or_default();
+            vec![(range, escape_keeping_lines(source))]
+        }),
+        // Reference links take their destination from a definition, removed separately.
+        _ => Vec::new(),
     }
+}
+
+/// For `[text](dest)` or `![text](dest)`: the edits removing everything but `text`.
+fn unwrap_inline_link(doc: &str, frame: &LinkFrame) -> Option<Vec<(Range<usize>, String)>> {
+    let range = frame.range.clone();
+    let close = frame.inner_end + doc.get(frame.inner_end..range.end)?.find(']')?;
+    let tail = doc.get(close + 1..range.end)?;
+    let opener = doc.get(range.start..)?;
+    let prefix = if opener.starts_with("![") {
+        2
+    } else if opener.starts_with('[') {
+        1
+    } else {
+        return None;
+    };
+    (tail.starts_with('(') && tail.ends_with(')')).then(|| {
+        vec![
+            (range.start..range.start + prefix, String::new()),
+            (close..range.end, String::new()),
+        ]
+    })
 }
 
 /// Backslash-escapes ASCII punctuation, keeping line breaks.
@@ -279,19 +294,6 @@ fn escape_keeping_lines(text: &str) -> String {
         .map(escape_inline)
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Byte offset of the unescaped `]` closing the link label that starts at `start` (a `[`).
-fn label_end(doc: &str, start: usize) -> Option<usize> {
-    let mut escaped = false;
-    for (i, b) in doc.get(start + 1..)?.bytes().enumerate() {
-        match b {
-            b'\\' if !escaped => escaped = true,
-            b']' if !escaped => return Some(start + 1 + i),
-            _ => escaped = false,
-        }
-    }
-    None
 }
 
 /// For a top-level fenced code block spanning `range`: the closing fence it lacks, if any.
@@ -470,18 +472,19 @@ mod tests {
     #[test]
     fn sanitize_neutralises_dangerous_links() {
         assert_eq!(
-            sanitize_block("[*a*](javascript:alert(1) \"t\")"),
-            "[*a*](#)"
+            sanitize_block("see [*a*](javascript:alert(1) \"t\") now"),
+            "see *a* now"
         );
-        assert_eq!(sanitize_block("![i](data:image/png;base64,xx)"), "![i](#)");
-        assert_eq!(sanitize_block("[a](JaVa&#9;Script:x)"), "[a](#)");
+        assert_eq!(sanitize_block("![i](data:image/png;base64,xx)"), "i");
+        assert_eq!(sanitize_block("[a](JaVa&#9;Script:x)"), "a");
+        assert_eq!(sanitize_block("[![i](javascript:a)](javascript:b)"), "i");
         assert_eq!(
             sanitize_block("<javascript:alert(1)>"),
             "&lt;javascript:alert(1)>"
         );
         assert_eq!(
             sanitize_block("[x][r]\n\n[r]: <vbscript:x> \"t\""),
-            "[x][r]\n\n[r]: #"
+            "[x][r]"
         );
         assert_eq!(
             sanitize_block("[ok](https://e.com) [ok2](/rel)"),

@@ -37,32 +37,33 @@ pub enum Imbalance {
 }
 
 /// A problem with a document's markers; the caller leaves the file untouched.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MarkerError {
-    #[error("line {line}: {}", imbalance_message(.name, .detail))]
     Unbalanced {
         line: usize,
         name: String,
         detail: Imbalance,
     },
-    #[error("line {line}: second `rolecall:begin {name}`; a section may appear only once")]
-    Duplicate { line: usize, name: String },
-    #[error(
-        "line {line}: `rolecall:begin {name}` inside the open section `{outer}`; sections cannot nest"
-    )]
+    Duplicate {
+        line: usize,
+        name: String,
+    },
     Nested {
         line: usize,
         name: String,
         outer: String,
     },
-    #[error("line {line}: second `rolecall:sections` manifest; there may be only one")]
-    DuplicateManifest { line: usize },
-    #[error("line {line}: `rolecall:sections` manifest inside section `{section}`")]
-    ManifestInSection { line: usize, section: String },
-    #[error(
-        "line {line}: malformed rolecall marker `{text}` (names are made of a-z, 0-9, `_` and `-`)"
-    )]
-    Malformed { line: usize, text: String },
+    DuplicateManifest {
+        line: usize,
+    },
+    ManifestInSection {
+        line: usize,
+        section: String,
+    },
+    Malformed {
+        line: usize,
+        text: String,
+    },
 }
 
 impl MarkerError {
@@ -78,7 +79,39 @@ impl MarkerError {
             | Self::Malformed { line, .. } => *line,
         }
     }
+
+    /// What is wrong, without the line (for messages that give the line
+    /// their own way, such as `path:line:`).
+    #[must_use]
+    pub fn problem(&self) -> String {
+        match self {
+            Self::Unbalanced { name, detail, .. } => imbalance_message(name, detail),
+            Self::Duplicate { name, .. } => {
+                format!("second `rolecall:begin {name}`; a section may appear only once")
+            }
+            Self::Nested { name, outer, .. } => format!(
+                "`rolecall:begin {name}` inside the open section `{outer}`; sections cannot nest"
+            ),
+            Self::DuplicateManifest { .. } => {
+                "second `rolecall:sections` manifest; there may be only one".to_owned()
+            }
+            Self::ManifestInSection { section, .. } => {
+                format!("`rolecall:sections` manifest inside section `{section}`")
+            }
+            Self::Malformed { text, .. } => format!(
+                "malformed rolecall marker `{text}` (names are made of a-z, 0-9, `_` and `-`)"
+            ),
+        }
+    }
 }
+
+impl std::fmt::Display for MarkerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line(), self.problem())
+    }
+}
+
+impl std::error::Error for MarkerError {}
 
 fn imbalance_message(name: &str, detail: &Imbalance) -> String {
     match detail {

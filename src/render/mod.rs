@@ -167,10 +167,33 @@ fn incident_documents(
         documents.push(doc(
             format!("{folder}/postmortem.md"),
             Kind::Postmortem,
-            templates.render(&name, &context)?,
+            render_postmortem(templates, &name, &context)?,
         ));
     }
     Ok(documents)
+}
+
+/// Renders a postmortem and checks its markers, so a template that breaks
+/// them is reported as the template's fault (not the file's on disk), and
+/// never written.
+fn render_postmortem(
+    templates: &Templates,
+    name: &str,
+    context: &Context,
+) -> Result<String, TemplateError> {
+    let body = templates.render(name, context)?;
+    match markers::sections(&body) {
+        Ok(_) => Ok(body),
+        Err(e) => Err(TemplateError {
+            file: templates.display_name(name),
+            location: None,
+            message: format!(
+                "the rendered postmortem's rolecall markers are broken at its line {}: {}",
+                e.line() + 1,
+                e.problem()
+            ),
+        }),
+    }
 }
 
 fn index_document(

@@ -119,7 +119,7 @@ impl Templates {
     }
 
     /// The file name a user sees for template `name`.
-    fn display_name(&self, name: &str) -> String {
+    pub fn display_name(&self, name: &str) -> String {
         if self.overrides.iter().any(|o| o == name) {
             format!("{}/{name}", self.templates_dir)
         } else {
@@ -221,6 +221,13 @@ fn register_filters(tera: &mut Tera, roster: Option<&Roster>) {
         markdown::mermaid_label(x)
     });
     tera.register_filter("url", |x: &str, _: Kwargs, _: &State| safe_url(x));
+    tera.register_filter(
+        "link",
+        |x: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let text = kwargs.get::<String>("text")?.unwrap_or_default();
+            Ok(link(x, &text))
+        },
+    );
     tera.register_filter("utc", |x: &str, _: Kwargs, _: &State| utc(x));
     tera.register_filter("duration", |x: Value, _: Kwargs, _: &State| duration(&x));
     let roster = Arc::new(roster.cloned().unwrap_or_default());
@@ -252,20 +259,27 @@ fn register_filters(tera: &mut Tera, roster: Option<&Roster>) {
     );
 }
 
-/// A link destination that cannot run code or break out of `<…>`: only
-/// `http`, `https` and `mailto` links and relative paths; anything else
-/// becomes `#`.
-fn safe_url(url: &str) -> String {
+/// Whether `url` may become a link: an `http`, `https` or `mailto`
+/// address, or a relative path.
+fn is_safe_url(url: &str) -> bool {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
     let scheme_ok = ["http://", "https://", "mailto:"]
         .iter()
         .any(|s| lower.starts_with(s));
     let relative = !lower.contains(':') && !url.is_empty();
-    if !(scheme_ok || relative) {
+    scheme_ok || relative
+}
+
+/// A link destination that cannot run code or break out of `<…>`: only
+/// `http`, `https` and `mailto` links and relative paths; anything else
+/// becomes `#`.
+fn safe_url(url: &str) -> String {
+    if !is_safe_url(url) {
         return "#".to_owned();
     }
-    url.chars()
+    url.trim()
+        .chars()
         .flat_map(|c| match c {
             '<' => "%3C".chars().collect::<Vec<_>>(),
             '>' => "%3E".chars().collect(),
@@ -274,6 +288,26 @@ fn safe_url(url: &str) -> String {
             c => vec![c],
         })
         .collect()
+}
+
+/// A whole Markdown link, `[text](<url>)`, with the text escaped; when the
+/// address is not safe (see [`safe_url`]), only the text, so no dead or
+/// dangerous link appears. Without text, the address is the text.
+fn link(url: &str, text: &str) -> String {
+    let shown = match markdown::escape_inline(text) {
+        t if t.is_empty() => markdown::escape_inline(url),
+        t => t,
+    };
+    let shown = if shown.is_empty() {
+        "link".to_owned()
+    } else {
+        shown
+    };
+    if is_safe_url(url) {
+        format!("[{shown}](<{}>)", safe_url(url))
+    } else {
+        shown
+    }
 }
 
 /// `2026-11-20T09:14:00Z` → `2026-11-20 09:14 UTC`; anything else as is.
@@ -353,6 +387,17 @@ mod tests {
             "https://x.example/a%20b%3Cc%3E"
         );
         assert_eq!(safe_url("docs/runbook.md"), "docs/runbook.md");
+    }
+
+    #[test]
+    fn links_keep_their_text_and_drop_unsafe_addresses() {
+        assert_eq!(
+            link("https://e.example/a b", "Dash [1]"),
+            r"[Dash \[1\]](<https://e.example/a%20b>)"
+        );
+        assert_eq!(link("javascript:alert(1)", "Evil *x*"), r"Evil \*x\*");
+        assert_eq!(link("docs/x.md", ""), "[docs/x.md](<docs/x.md>)");
+        assert_eq!(link("", " "), "link");
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! point at its line), the input limits of SPEC §8, and typed reading of that
 //! tree that collects every schema problem instead of stopping at the first.
 
+mod guard;
 mod node;
 mod read;
+pub mod write;
 
 pub use node::{Node, ParseFailure, Pos, SNode, Scalar, parse};
 pub use read::{At, Fields, Reader};

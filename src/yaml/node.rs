@@ -1,8 +1,8 @@
 //! Parsing YAML text into a tree of [`Node`]s that keep their source position.
 //!
-//! serde-saphyr does the parsing (and rejects duplicate keys, tabs in
-//! indentation and over-budget documents); rolecall adds the checks that
-//! parser is cryptic about: merge-conflict markers, size, and depth.
+//! serde-saphyr does the parsing (and rejects duplicate keys and
+//! over-budget documents); the size limit, UTF-8 and the checks in
+//! [`super::guard`] come first, so those problems are reported plainly.
 
 use std::fmt;
 
@@ -95,7 +95,7 @@ pub struct ParseFailure {
 }
 
 impl ParseFailure {
-    fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(super) fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
         ParseFailure {
             pos: Pos { line, column },
             message: message.into(),
@@ -103,7 +103,7 @@ impl ParseFailure {
         }
     }
 
-    fn help(mut self, help: impl Into<String>) -> Self {
+    pub(super) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -130,17 +130,7 @@ pub fn parse(bytes: &[u8]) -> Result<Option<SNode>, ParseFailure> {
         ParseFailure::at(line, column, "file is not valid UTF-8").help("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(failure) = conflict_marker(text) {
-        return Err(failure);
-    }
-    if text.trim().is_empty() || only_comments(text) {
-        return Err(ParseFailure::at(1, 1, "file is empty").help(
-            "write the record's keys (title, severity, status, started_at), or delete the file",
-        ));
-    }
-    if let Some(failure) = too_deep(text) {
-        return Err(failure);
-    }
+    super::guard::check(text)?;
     let options = serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
@@ -198,15 +188,39 @@ fn describe(error: &serde_saphyr::Error) -> ParseFailure {
         failure.help = Some(format!(
             "`{key}` is already set earlier in this mapping; keep one of them"
         ));
-    } else if message.contains("budget") || message.contains("limit") {
-        failure.message = format!("document exceeds rolecall's limits: {message}");
-        failure.help =
-            Some("records may nest at most 64 levels and use at most 1,000 aliases".to_owned());
+    } else if let Some((message, help)) = over_budget(&message) {
+        failure.message = message;
+        failure.help = Some(help.to_owned());
     } else if message.contains("tab") {
         failure.help =
             Some("indent with spaces; YAML does not allow tabs in indentation".to_owned());
     }
     failure
+}
+
+/// A readable message and help for a breach of the parser's budget (its
+/// own wording is a Rust debug dump such as `Depth { depth: 65 }`).
+fn over_budget(message: &str) -> Option<(String, &'static str)> {
+    let lower = message.to_lowercase();
+    if !(lower.contains("budget") || lower.contains("limit") || lower.contains("exceeded")) {
+        return None;
+    }
+    Some(if lower.contains("depth") {
+        (
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+            "records never need this much nesting; flatten the structure",
+        )
+    } else if lower.contains("alias") || lower.contains("anchor") {
+        (
+            "aliases expand beyond rolecall's limit".to_owned(),
+            "records may use at most 1,000 aliases and anchors; write the values out instead",
+        )
+    } else {
+        (
+            "document exceeds rolecall's size limits".to_owned(),
+            "records may hold at most 100,000 values; split the record",
+        )
+    })
 }
 
 /// The parser's message without a trailing ` at line 3, column 9`: the
@@ -247,109 +261,6 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
         .count()
         + 1;
     (line, column)
-}
-
-/// Finds an unresolved merge-conflict marker (`<<<<<<<`, `=======`,
-/// `>>>>>>>`, or diff3's `|||||||`) at the start of a line.
-fn conflict_marker(text: &str) -> Option<ParseFailure> {
-    let is_marker = |line: &str| {
-        ["<<<<<<<", ">>>>>>>", "|||||||", "======="]
-            .iter()
-            .any(|m| {
-                line.strip_prefix(m)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
-            })
-    };
-    let index = text.lines().position(is_marker)?;
-    Some(
-        ParseFailure::at(index + 1, 1, "unresolved merge-conflict marker").help(
-            "resolve the conflict: keep the lines you want and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines",
-        ),
-    )
-}
-
-fn only_comments(text: &str) -> bool {
-    text.lines().all(|l| {
-        let t = l.trim();
-        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
-    })
-}
-
-/// Measures flow nesting (`[`, `{`) and block indentation depth cheaply, so
-/// absurd nesting is refused before the parser sees it.
-fn too_deep(text: &str) -> Option<ParseFailure> {
-    let mut depth = 0usize;
-    let (mut line, mut column) = (1usize, 0usize);
-    let mut quote: Option<char> = None;
-    let mut comment = false;
-    for c in text.chars() {
-        column += 1;
-        if c == '\n' {
-            line += 1;
-            column = 0;
-            comment = false;
-            continue;
-        }
-        if comment {
-            continue;
-        }
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') if depth > 0 => quote = Some(c),
-            (None, '#') => comment = true,
-            (None, '[' | '{') => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(
-                        ParseFailure::at(
-                            line,
-                            column,
-                            format!("nesting deeper than {MAX_DEPTH} levels"),
-                        )
-                        .help("records never need this much nesting; flatten the structure"),
-                    );
-                }
-            }
-            (None, ']' | '}') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    let mut indent_levels: Vec<usize> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let trimmed = raw.trim_start_matches(' ');
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indent = raw.len() - trimmed.len() + leading_dashes(trimmed);
-        while indent_levels.last().is_some_and(|&l| l >= indent) {
-            indent_levels.pop();
-        }
-        indent_levels.push(indent);
-        if indent_levels.len() > MAX_DEPTH {
-            return Some(
-                ParseFailure::at(
-                    index + 1,
-                    indent + 1,
-                    format!("nesting deeper than {MAX_DEPTH} levels"),
-                )
-                .help("records never need this much nesting; flatten the structure"),
-            );
-        }
-    }
-    None
-}
-
-/// `- - - a` opens three sequences on one line; count them as indentation.
-fn leading_dashes(trimmed: &str) -> usize {
-    let mut rest = trimmed;
-    let mut width = 0;
-    while let Some(after) = rest.strip_prefix("- ") {
-        let spaces = after.len() - after.trim_start_matches(' ').len();
-        width += 2 + spaces;
-        rest = &after[spaces..];
-    }
-    width
 }
 
 impl fmt::Display for Pos {

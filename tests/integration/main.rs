@@ -6,3 +6,6 @@ mod harness;
 mod check_codes;
 mod check_formats;
 mod check_inputs;
+mod commit_git;
+mod render_docs;
+mod render_safety;

@@ -1,0 +1,168 @@
+//! `rolecall init [DIR]`: start an incidents repository with a
+//! configuration, a roster, an example record, a CI workflow and the
+//! record schema. Existing files are never overwritten.
+
+use std::fs;
+use std::path::Path;
+
+use crate::cli::{InitArgs, SchemaKind};
+use crate::commands::Context;
+use crate::error::{Error, Result};
+use crate::git::{self, Repository};
+use crate::model::config::DEFAULTS_YAML;
+
+const PEOPLE: &str = "\
+# The people who can hold incident roles. Records refer to them by key.
+alice:
+  name: Alice Example
+  contact: \"@alice\"
+  email: alice@example.com
+  team: platform
+bob:
+  name: Bob Example
+  contact: \"@bob\"
+  team: platform
+carol:
+  name: Carol Example
+  contact: \"@carol\"
+  team: support
+";
+
+const EXAMPLE: &str = "\
+# An example record: copy it, or run `rolecall new`, to record an incident.
+id: EXAMPLE-1
+title: Example - nightly report job ran three hours late
+severity: SEV3
+status: resolved
+started_at: 2026-01-12T02:00:00Z
+resolved_at: 2026-01-12T05:10:00Z
+summary: |
+  The nightly report job ran on an undersized worker and finished late.
+roles:
+  incident_manager: alice
+  tech_lead:
+    - owner: bob
+    - owner: carol
+      from: 2026-01-12T04:00:00Z
+      handover: Bob went off shift; the job is rerunning on a large worker.
+  postmortem_owner: alice
+communications:
+  updates:
+    - at: 2026-01-12T03:30:00Z
+      channel: email
+      summary: Reports are delayed; new estimate 05:00 UTC.
+timeline:
+  - at: 2026-01-12T02:00:00Z
+    event: Report job starts on the new scheduler.
+  - at: 2026-01-12T05:10:00Z
+    event: Reports delivered.
+actions:
+  - title: Pin the report job to the large worker class
+    owner: bob
+    due: 2026-01-19
+    status: done
+postmortem:
+  status: done
+";
+
+const WORKFLOW: &str = r#"# rolecall: check incident records on pull requests, render and commit the
+# briefing documents on pushes to the default branch.
+name: rolecall
+
+on:
+  pull_request:
+  push:
+
+permissions:
+  contents: write
+
+jobs:
+  check:
+    if: github.event_name == 'pull_request'
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - name: Install rolecall
+        run: cargo install --locked rolecall
+      - name: Check the records
+        run: rolecall check --format github --changed-since "origin/${{ github.base_ref }}"
+      - name: Check the documents are current
+        run: rolecall render --check
+
+  render:
+    if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Install rolecall
+        run: cargo install --locked rolecall
+      - name: Render and commit the documents
+        run: rolecall render --author "rolecall <rolecall@users.noreply.github.com>"
+      - name: Push
+        run: git push
+"#;
+
+pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
+    let dir = args.target.as_ref().map_or_else(|| context.root.clone(), |d| context.root.join(d));
+    fs::create_dir_all(&dir).map_err(|source| Error::Write { path: dir.clone(), source })?;
+    if Repository::discover(&dir)?.is_none() {
+        git::init(&dir)?;
+        context.output.say(&format!("initialised a git repository in {}", dir.display()));
+    }
+    let files: [(&str, String); 5] = [
+        ("rolecall.yaml", commented_defaults()),
+        ("people.yaml", PEOPLE.to_owned()),
+        ("incidents/EXAMPLE-1.yaml", EXAMPLE.to_owned()),
+        (".github/workflows/rolecall.yml", WORKFLOW.to_owned()),
+        ("rolecall.schema.json", super::schema::schema_json(SchemaKind::Incident)),
+    ];
+    for (rel, content) in files {
+        write_new(context, &dir, rel, &content)?;
+    }
+    context.output.say("next: edit people.yaml, then `rolecall new --title … --severity SEV2`, `rolecall check`, `rolecall render`");
+    Ok(0)
+}
+
+/// Writes `rel` under `dir` unless it exists (then says it was kept).
+fn write_new(context: &Context, dir: &Path, rel: &str, content: &str) -> Result<()> {
+    let path = dir.join(rel);
+    if path.exists() || path.is_symlink() {
+        context.output.say(&format!("kept {rel} (it exists)"));
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_owned(), source })?;
+    }
+    crate::render::files::write_atomic(&path, content.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })?;
+    context.output.say(&format!("wrote {rel}"));
+    Ok(())
+}
+
+/// The built-in configuration, every setting commented out so the file
+/// documents the defaults without pinning them.
+fn commented_defaults() -> String {
+    let mut out = String::from(
+        "# rolecall configuration. Every setting below is the built-in default,\n\
+         # commented out; uncomment and change what your team needs.\n\
+         # Where records are read:\n\
+         incidents: incidents\n\n",
+    );
+    for line in DEFAULTS_YAML.lines().skip_while(|l| l.starts_with('#') || l.is_empty()) {
+        if line.starts_with("incidents:") {
+            continue;
+        }
+        if line.is_empty() {
+            out.push('\n');
+        } else if line.trim_start().starts_with('#') {
+            out.push_str(line);
+            out.push('\n');
+        } else {
+            out.push_str("# ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}

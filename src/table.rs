@@ -1,0 +1,71 @@
+//! Plain-text tables for the reporting commands: columns padded to their
+//! widest cell, an optional bold header when colour is on.
+
+/// A table of text cells, printed with aligned columns.
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: &[&str]) -> Table {
+        Table { header: header.iter().map(|h| (*h).to_owned()).collect(), rows: Vec::new() }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table as text; `color` makes the header bold.
+    pub fn render(&self, color: bool) -> String {
+        let columns = self.header.len();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate().take(columns) {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+        let line = |cells: &[String]| {
+            let mut out = String::new();
+            for (i, cell) in cells.iter().enumerate().take(columns) {
+                if i + 1 == columns {
+                    out.push_str(cell);
+                } else {
+                    out.push_str(cell);
+                    out.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+                }
+            }
+            out.trim_end().to_owned()
+        };
+        let mut text = String::new();
+        let header = line(&self.header);
+        if color {
+            text.push_str(&format!("\x1b[1m{header}\x1b[0m\n"));
+        } else {
+            text.push_str(&header);
+            text.push('\n');
+        }
+        for row in &self.rows {
+            text.push_str(&line(row));
+            text.push('\n');
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Table;
+
+    #[test]
+    fn columns_align_to_the_widest_cell() {
+        let mut table = Table::new(&["id", "title"]);
+        table.row(vec!["INC-1".into(), "a".into()]);
+        table.row(vec!["X".into(), "bb".into()]);
+        assert_eq!(table.render(false), "id     title\nINC-1  a\nX      bb\n");
+    }
+}

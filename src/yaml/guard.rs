@@ -1,0 +1,309 @@
+//! Checks on the raw text before the YAML parser sees it: merge-conflict
+//! markers, empty files, tabs in indentation and absurd nesting. The parser
+//! is vague (or silent) about these; here each is reported on the line and
+//! column where it is, in one cheap pass.
+
+use super::node::{MAX_DEPTH, ParseFailure};
+
+/// Checks `text` (without a byte-order mark); the first problem found.
+pub(super) fn check(text: &str) -> Result<(), ParseFailure> {
+    if let Some(failure) = conflict_marker(text) {
+        return Err(failure);
+    }
+    if only_comments(text) {
+        return Err(ParseFailure::at(1, 1, "file is empty")
+            .help("write the record's keys (title, severity, status, started_at), or delete the file"));
+    }
+    let mut scan = Scan::default();
+    for (index, line) in text.lines().enumerate() {
+        scan.line(index + 1, line.strip_suffix('\r').unwrap_or(line))?;
+    }
+    Ok(())
+}
+
+/// Finds an unresolved merge-conflict marker (`<<<<<<<`, `=======`,
+/// `>>>>>>>`, or diff3's `|||||||`) at the start of a line.
+fn conflict_marker(text: &str) -> Option<ParseFailure> {
+    let is_marker = |line: &str| {
+        ["<<<<<<<", ">>>>>>>", "|||||||", "======="].iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
+        })
+    };
+    let index = text.lines().position(is_marker)?;
+    Some(ParseFailure::at(index + 1, 1, "unresolved merge-conflict marker").help(
+        "resolve the conflict: keep the lines you want and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines",
+    ))
+}
+
+/// Nothing but blank lines, comments and document markers.
+fn only_comments(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    })
+}
+
+fn too_deep(line: usize, column: usize) -> ParseFailure {
+    ParseFailure::at(line, column, format!("nesting deeper than {MAX_DEPTH} levels"))
+        .help("records never need this much nesting; flatten the structure")
+}
+
+/// What one pass over the lines knows about where it is.
+#[derive(Default)]
+struct Scan {
+    /// Open `[` and `{`.
+    flow: usize,
+    /// Inside a quoted scalar that runs over the line end.
+    quote: Option<char>,
+    /// Lines indented more than this are the text of a block scalar or the
+    /// continuation of a plain one: their whitespace is content.
+    text_above: Option<usize>,
+    /// Columns (0-based) of the open block collections.
+    levels: Vec<usize>,
+}
+
+impl Scan {
+    fn line(&mut self, number: usize, line: &str) -> Result<(), ParseFailure> {
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        if self.flow > 0 || self.quote.is_some() {
+            // Inside flow and quoted scalars tabs are separators like spaces.
+            return self.scan(number, line, 0).map(|_| ());
+        }
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        if self.text_above.is_some_and(|above| spaces > above) {
+            return Ok(());
+        }
+        self.text_above = None;
+        let rest = line[spaces..].trim_start_matches([' ', '\t']);
+        if rest.starts_with('#') || (spaces == 0 && is_document_marker(line)) {
+            return Ok(());
+        }
+        if line[spaces..].starts_with('\t') {
+            return Err(ParseFailure::at(number, spaces + 1, "a tab in indentation")
+                .help("indent with spaces; YAML does not allow tabs in indentation"));
+        }
+        let (dashes, start) = dash_columns(line, spaces);
+        self.nest(number, &dashes, start)?;
+        let keyed = self.scan(number, line, start)?;
+        if self.text_above.is_some() && !keyed {
+            // `- text`: its continuation lines only need to pass the dash.
+            self.text_above = dashes.last().copied().or(Some(start));
+        }
+        Ok(())
+    }
+
+    /// Opens block levels at the dashes and at the content column.
+    fn nest(&mut self, number: usize, dashes: &[usize], start: usize) -> Result<(), ParseFailure> {
+        let first = dashes.first().copied().unwrap_or(start);
+        while self.levels.last().is_some_and(|&level| level >= first) {
+            self.levels.pop();
+        }
+        for &column in dashes.iter().chain([&start]) {
+            self.levels.push(column);
+            if self.levels.len() > MAX_DEPTH {
+                return Err(too_deep(number, column + 1));
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows quotes, flow collections and comments from byte `start` of
+    /// `line`; notes a block scalar or plain scalar that may continue on the
+    /// next lines. Returns whether a mapping key was seen in block context.
+    fn scan(&mut self, number: usize, line: &str, start: usize) -> Result<bool, ParseFailure> {
+        let chars: Vec<(usize, char)> = line.char_indices().filter(|&(i, _)| i >= start).collect();
+        let mut node_start = self.quote.is_none();
+        let (mut plain, mut keyed) = (false, false);
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i].1;
+            let next = chars.get(i + 1).map(|&(_, c)| c);
+            if let Some(quote) = self.quote {
+                if quote == '"' && c == '\\' {
+                    i += 1;
+                } else if c == quote && quote == '\'' && next == Some('\'') {
+                    i += 1;
+                } else if c == quote {
+                    self.quote = None;
+                }
+                i += 1;
+                continue;
+            }
+            let after_space = i == 0 || matches!(chars[i - 1].1, ' ' | '\t');
+            let separated = next.is_none_or(|n| n == ' ' || n == '\t' || (self.flow > 0 && ",]}".contains(n)));
+            match c {
+                '#' if after_space => break,
+                ' ' | '\t' => {}
+                '"' | '\'' if node_start => {
+                    self.quote = Some(c);
+                    node_start = false;
+                }
+                '[' | '{' if node_start => {
+                    self.flow += 1;
+                    plain = false;
+                    if self.flow > MAX_DEPTH {
+                        return Err(too_deep(number, column_of(line, chars[i].0)));
+                    }
+                }
+                ']' | '}' if self.flow > 0 => {
+                    self.flow -= 1;
+                    node_start = false;
+                }
+                ',' if self.flow > 0 => node_start = true,
+                '|' | '>' if node_start && self.flow == 0 && is_block_header(&line[chars[i].0 + 1..]) => {
+                    self.text_above = Some(start);
+                    return Ok(keyed);
+                }
+                '&' | '!' | '*' if node_start => {
+                    i = skip_token(&chars, i);
+                    node_start = c != '*';
+                    continue;
+                }
+                '-' | '?' if node_start && separated => {}
+                ':' if separated && !node_start => {
+                    keyed |= self.flow == 0;
+                    plain = false;
+                    node_start = true;
+                }
+                _ if node_start => {
+                    plain = self.flow == 0;
+                    node_start = false;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if plain && self.flow == 0 && self.quote.is_none() {
+            self.text_above = Some(start);
+        }
+        Ok(keyed)
+    }
+}
+
+/// `---` or `...`, alone or followed by a space.
+fn is_document_marker(line: &str) -> bool {
+    ["---", "..."].iter().any(|m| line.strip_prefix(m).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t'])))
+}
+
+/// The 0-based columns of the `- ` indicators that open a line, and the
+/// column where its content starts (`- - a` opens two sequences).
+fn dash_columns(line: &str, spaces: usize) -> (Vec<usize>, usize) {
+    let mut dashes = Vec::new();
+    let mut column = spaces;
+    let bytes = line.as_bytes();
+    while bytes.get(column) == Some(&b'-') && matches!(bytes.get(column + 1), Some(b' ') | None) {
+        dashes.push(column);
+        column += 1;
+        while bytes.get(column) == Some(&b' ') {
+            column += 1;
+        }
+    }
+    (dashes, column)
+}
+
+/// What follows `|` or `>` makes a block scalar header: indicators, then
+/// nothing or a comment.
+fn is_block_header(rest: &str) -> bool {
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.is_empty() || rest.starts_with('#')
+}
+
+/// The index after an anchor, tag or alias token.
+fn skip_token(chars: &[(usize, char)], mut i: usize) -> usize {
+    while i < chars.len() && !matches!(chars[i].1, ' ' | '\t' | ',' | ']' | '}') {
+        i += 1;
+    }
+    i
+}
+
+/// The 1-based character column of byte `offset` in `line`.
+fn column_of(line: &str, offset: usize) -> usize {
+    line[..offset].chars().count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fail(text: &str) -> ParseFailure {
+        match check(text) {
+            Err(f) => f,
+            Ok(()) => panic!("expected a failure for {text:?}"),
+        }
+    }
+
+    fn passes(text: &str) {
+        if let Err(f) = check(text) {
+            panic!("{text:?} failed: {f:?}");
+        }
+    }
+
+    #[test]
+    fn tabs_in_indentation_are_found_where_they_are() {
+        for (text, line, column) in [
+            ("\ta: 1\n", 1, 1),
+            ("a: 1\n\tb: 2\n", 2, 1),
+            ("a:\n \tb: 2\n", 2, 2),
+            ("a:\n  - x\n  \t- y\n", 3, 3),
+            ("a: |\n  text\n\tb: 1\n", 3, 1),
+            ("a: text\n\tb: 1\n", 2, 1),
+        ] {
+            let f = fail(text);
+            assert_eq!((f.pos.line, f.pos.column), (line, column), "{text:?}");
+            assert!(f.message.contains("tab"));
+        }
+    }
+
+    #[test]
+    fn tabs_that_are_content_or_separators_pass() {
+        passes("a: |\n  x\n  \ty\n\n  \tz\nb: 1\n");
+        passes("- |\n  \tcode\n");
+        passes("a: \"x\n\ty\"\n");
+        passes("a: 'it''s\n\there'\n");
+        passes("a: [1,\n\t2]\n");
+        passes("a: {b: 1,\n\tc: 2}\n");
+        passes("\t# comment\n# \t\na: 1\n");
+        passes("a: plain text\n    \tcontinued\n");
+        passes("- plain\n  \tcontinued\n");
+        passes("a:\n  - b: x\n        \tmore\n");
+        passes("a: x\t# comment\n");
+        passes("a: 1\r\n\r\nb: 2\r\n");
+    }
+
+    #[test]
+    fn block_nesting_counts_every_dash() {
+        let f = fail(&format!("a:\n{}x\n", "- ".repeat(5_000)));
+        assert_eq!(f.pos.line, 2);
+        assert!(f.message.contains("nesting"));
+        passes(&format!("a:\n{}x\n", "- ".repeat(40)));
+    }
+
+    #[test]
+    fn block_scalar_text_does_not_nest() {
+        let mut text = String::from("a: |\n");
+        for i in 1..100 {
+            text.push_str(&" ".repeat(i));
+            text.push_str("x\n");
+        }
+        passes(&text);
+    }
+
+    #[test]
+    fn flow_nesting_is_found_on_its_column() {
+        let f = fail(&format!("a: {}\n", "[".repeat(100)));
+        assert_eq!((f.pos.line, f.pos.column), (1, 4 + MAX_DEPTH));
+        passes("a: text with [brackets [in [it]]]\n");
+        passes("a: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n");
+    }
+
+    #[test]
+    fn document_markers_and_anchors_are_understood() {
+        passes("---\na: &x 1\nb: *x\n...\n");
+        passes("a: &anchor\n  b: 1\n");
+        passes("a: !!str |\n  \ttext\n");
+    }
+}
