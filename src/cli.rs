@@ -80,7 +80,7 @@ pub enum Command {
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
     /// Work with the built-in templates.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = TEMPLATES_EXAMPLES)]
     Templates(TemplatesCommand),
     /// Print shell completions.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
@@ -179,7 +179,7 @@ pub struct NewArgs {
 pub struct HandoverArgs {
     /// The incident's id.
     pub id: String,
-    /// The role handed over (an exclusive role, like tech_lead).
+    /// The role handed over (an exclusive role, like `tech_lead`).
     pub role: String,
     /// Who takes the role over (roster key).
     #[arg(long, value_name = "PERSON")]

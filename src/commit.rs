@@ -40,13 +40,19 @@ pub fn write_and_commit(
     changes: &[Change],
     request: &CommitRequest<'_>,
 ) -> Result<Committed> {
+    if !request.no_commit && request.subject.trim().is_empty() {
+        return Err(Error::Usage(
+            "the commit message is empty: give --message a subject, or leave it out for the default one"
+                .to_owned(),
+        ));
+    }
     let repo = if request.no_commit {
         None
     } else {
         Repository::discover(root)?
     };
     let Some(repo) = repo.filter(|r| !r.is_bare() && r.workdir().is_some()) else {
-        //ensure_unchanged(root, changes)?;
+        ensure_unchanged(root, changes)?;
         write(root, changes)?;
         return Ok(if request.no_commit {
             Committed::Skipped
@@ -58,7 +64,7 @@ pub fn write_and_commit(
     let path_changes: Vec<PathChange> = changes.iter().map(|c| path_change(&prefix, c)).collect();
     repo.ensure_ready()?;
     let _lock = repo.lock_run()?;
-    //ensure_unchanged(root, changes)?;
+    ensure_unchanged(root, changes)?;
     let will_commit = !changes.is_empty() && repo.would_commit(&path_changes)?;
     let signatures = if will_commit {
         Some(repo.resolve_identity(request.author)?)
@@ -69,12 +75,7 @@ pub fn write_and_commit(
     let Some(signatures) = signatures else {
         return Ok(Committed::NothingToCommit);
     };
-    let mut message = request.subject.clone();
-    if !request.body.is_empty() {
-        message.push_str("\n\n");
-        message.push_str(&request.body.join("\n"));
-    }
-    match repo.commit_paths(&path_changes, &message, &signatures) {
+    match repo.commit_paths(&path_changes, &message(request), &signatures) {
         Ok(Some(info)) => Ok(Committed::Commit { info }),
         Ok(None) => Ok(Committed::NothingToCommit),
         // The commit exists and holds the files as written: keep them.
@@ -90,6 +91,16 @@ pub fn write_and_commit(
             Err(error.into())
         }
     }
+}
+
+/// The subject, a blank line, then one body line per path.
+fn message(request: &CommitRequest<'_>) -> String {
+    let mut message = request.subject.clone();
+    if !request.body.is_empty() {
+        message.push_str("\n\n");
+        message.push_str(&request.body.join("\n"));
+    }
+    message
 }
 
 /// Refuses (before anything is written) when a file is no longer what
@@ -170,4 +181,88 @@ pub fn id_list(ids: &[String]) -> String {
         return ids.join(", ");
     }
     format!("{} and {} more", ids[..5].join(", "), ids.len() - 5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> CommitRequest<'static> {
+        CommitRequest {
+            no_commit: true,
+            author: None,
+            subject: "rolecall: render X".to_owned(),
+            body: Vec::new(),
+        }
+    }
+
+    fn write(path: &str, content: &str, previous: Option<&str>) -> Change {
+        Change::Write {
+            path: path.to_owned(),
+            content: content.as_bytes().to_vec(),
+            previous: previous.map(|p| p.as_bytes().to_vec()),
+        }
+    }
+
+    #[test]
+    fn a_file_written_since_the_comparison_stops_the_run_before_writing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(dir.path().join("b.md"), "written by another run\n").expect("write");
+        let changes = [
+            write("a.md", "new a\n", None),
+            write("b.md", "new b\n", None),
+        ];
+        let error = write_and_commit(dir.path(), &changes, &request())
+            .err()
+            .expect("refused");
+        assert!(
+            error.to_string().contains("another rolecall run"),
+            "{error}"
+        );
+        assert!(!dir.path().join("a.md").exists(), "nothing was written");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("b.md")).expect("read"),
+            "written by another run\n"
+        );
+    }
+
+    #[test]
+    fn a_file_removed_since_the_comparison_stops_the_run() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let changes = [Change::Remove {
+            path: "gone.md".to_owned(),
+            previous: b"old\n".to_vec(),
+        }];
+        assert!(write_and_commit(dir.path(), &changes, &request()).is_err());
+    }
+
+    #[test]
+    fn unchanged_files_are_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(dir.path().join("b.md"), "old b\n").expect("write");
+        let changes = [
+            write("a/a.md", "new a\n", None),
+            write("b.md", "new b\n", Some("old b\n")),
+        ];
+        let committed = write_and_commit(dir.path(), &changes, &request()).expect("written");
+        assert!(matches!(committed, Committed::Skipped));
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a/a.md")).expect("read"),
+            "new a\n"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("b.md")).expect("read"),
+            "new b\n"
+        );
+    }
+
+    #[test]
+    fn id_lists_are_shortened_past_five() {
+        let ids: Vec<String> = (1..=7).map(|n| format!("INC-{n}")).collect();
+        assert_eq!(id_list(&ids[..2]), "INC-1, INC-2");
+        assert_eq!(
+            id_list(&ids),
+            "INC-1, INC-2, INC-3, INC-4, INC-5 and 2 more"
+        );
+    }
 }

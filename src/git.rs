@@ -935,7 +935,9 @@ fn truncate_u32(value: u64) -> u32 {
 
 /// Creates a repository in `dir` (like `git init`), for `rolecall init`.
 pub fn init(dir: &Path) -> Result<(), GitError> {
-    git2::Repository::init(dir).map(drop).map_err(git("initialise a repository"))
+    git2::Repository::init(dir)
+        .map(drop)
+        .map_err(git("initialise a repository"))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 use crate::check::{Code, Finding};
 use crate::error::{Error, Result};
 use crate::model::{Config, Incident, Roster, record};
-use crate::yaml::{self, Reader};
+use crate::yaml::{self, Pos, Reader};
 
 /// One record file and what could be read from it.
 #[derive(Debug)]
@@ -19,7 +19,8 @@ pub struct Record {
     /// Relative to the project folder, `/`-separated.
     pub path: String,
     pub stem: String,
-    /// The file as read (lossily decoded; a byte-order mark kept).
+    /// The file's text as the parser read it ([`source_text`]): the byte
+    /// ranges of its nodes index into this.
     pub source: String,
     /// `None` when the file has `syntax` or `schema` findings.
     pub incident: Option<Incident>,
@@ -67,21 +68,27 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
     let mut findings = Vec::new();
     let (config, config_file, config_ok) = load_config(root, config_path, &mut findings)?;
     let (roster, roster_ok) = load_roster(root, &config, &mut findings)?;
-    let incidents_dir = root.join(&config.incidents);
-    if !incidents_dir.is_dir() {
-        return Err(Error::NoIncidents {
-            path: incidents_dir,
-        });
-    }
-    let (paths, skipped_links) = discover(root, &incidents_dir)?;
     let setup_failed = !(config_ok && roster_ok);
+    let incidents_dir = root.join(&config.incidents);
+    let (paths, skipped_links) = if incidents_dir.is_dir() {
+        discover(root, &incidents_dir)?
+    } else if setup_failed {
+        // A broken configuration may name another folder: report its
+        // findings rather than a folder that may not be the right one.
+        (Vec::new(), Vec::new())
+    } else {
+        return Err(Error::NoIncidents { path: incidents_dir });
+    };
     let loaded: Vec<(Record, Vec<Finding>)> = paths
         .par_iter()
         .map(|(rel, abs)| read_record(rel, abs, &config, setup_failed))
         .collect::<Result<_>>()?;
     let mut records = Vec::with_capacity(loaded.len());
     for (record, found) in loaded {
-        findings.extend(found);
+        if !setup_failed {
+            // With the setup broken, records are not checked at all.
+            findings.extend(found);
+        }
         records.push(record);
     }
     Ok(Workspace {
@@ -117,9 +124,13 @@ pub fn load_config(
     }
     let bytes = read_file(&path)?;
     let rel = relative(root, &path);
-    let Some((root_node, text)) = parse_into(&rel, &bytes, findings) else {
-        return Ok((Config::builtin(), Some(rel), false));
+    let root_node = match parse_into(&rel, &bytes, findings) {
+        Parsed::Document(node) => node,
+        // Every key is optional: an empty file is the defaults.
+        Parsed::Empty => return Ok((Config::builtin(), Some(rel), true)),
+        Parsed::Broken => return Ok((Config::builtin(), Some(rel), false)),
     };
+    let text = source_text(&bytes);
     let mut reader = Reader::new(&rel, &text);
     let config = Config::read(&mut reader, &root_node);
     findings.append(&mut reader.findings);
@@ -140,9 +151,13 @@ fn load_roster(
     }
     let bytes = read_file(&path)?;
     let rel = relative(root, &path);
-    let Some((root_node, text)) = parse_into(&rel, &bytes, findings) else {
-        return Ok((None, false));
+    let root_node = match parse_into(&rel, &bytes, findings) {
+        Parsed::Document(node) => node,
+        // A roster file without people: nobody can hold a role yet.
+        Parsed::Empty => return Ok((Some(Roster::default()), true)),
+        Parsed::Broken => return Ok((None, false)),
     };
+    let text = source_text(&bytes);
     let mut reader = Reader::new(&rel, &text);
     let roster = Roster::read(&mut reader, &root_node);
     findings.append(&mut reader.findings);
@@ -150,29 +165,33 @@ fn load_roster(
     Ok((roster, ok))
 }
 
-/// Parses bytes, turning a failure into a `syntax` finding. The text
-/// returned is what the parser read (without a byte-order mark), so the
-/// nodes' byte ranges index into it.
-fn parse_into(
-    rel: &str,
-    bytes: &[u8],
-    findings: &mut Vec<Finding>,
-) -> Option<(yaml::SNode, String)> {
+/// What parsing one file gave.
+enum Parsed {
+    /// The document; its byte ranges index into [`source_text`].
+    Document(yaml::SNode),
+    /// Only blank lines and comments.
+    Empty,
+    /// Not YAML rolecall can read: a `syntax` finding was recorded.
+    Broken,
+}
+
+/// Parses bytes, turning a failure into a `syntax` finding.
+fn parse_into(rel: &str, bytes: &[u8], findings: &mut Vec<Finding>) -> Parsed {
     match yaml::parse(bytes) {
-        Ok(Some(node)) => {
-            let text = String::from_utf8_lossy(bytes);
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
-            Some((node, text))
-        }
-        Ok(None) => None,
+        Ok(Some(node)) => Parsed::Document(node),
+        Ok(None) => Parsed::Empty,
         Err(failure) => {
-            findings.push(
-                Finding::new(Code::Syntax, rel, failure.pos, failure.message)
-                    .maybe_help(failure.help),
-            );
-            None
+            findings.push(Finding::new(Code::Syntax, rel, failure.pos, failure.message).maybe_help(failure.help));
+            Parsed::Broken
         }
     }
+}
+
+/// A file's text as the parser reads it: lossily decoded, without a
+/// byte-order mark, so the nodes' byte ranges index into it.
+pub fn source_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned()
 }
 
 fn read_record(
@@ -198,12 +217,18 @@ pub fn read_source(rel: &str, stem: &str, text: &str, config: &Config) -> (Recor
 fn read_bytes(rel: &str, stem: &str, bytes: &[u8], config: &Config, setup_failed: bool) -> (Record, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut incident = None;
-    let parsed = parse_into(rel, bytes, &mut findings);
-    let source = String::from_utf8_lossy(bytes).into_owned();
-    if let (Some((node, text)), false) = (parsed, setup_failed) {
-        let mut reader = Reader::new(rel, &text);
-        incident = record::read(&mut reader, &node, stem, config);
-        findings = reader.findings;
+    let source = source_text(bytes);
+    match parse_into(rel, bytes, &mut findings) {
+        Parsed::Document(node) if !setup_failed => {
+            let mut reader = Reader::new(rel, &source);
+            incident = record::read(&mut reader, &node, stem, config);
+            findings = reader.findings;
+        }
+        Parsed::Empty => findings.push(
+            Finding::new(Code::Syntax, rel, Pos::START, "file is empty")
+                .help("write the record's keys (title, severity, status, started_at), or delete the file"),
+        ),
+        Parsed::Document(_) | Parsed::Broken => {}
     }
     (Record { path: rel.to_owned(), stem: stem.to_owned(), source, incident }, findings)
 }

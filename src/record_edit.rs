@@ -27,7 +27,7 @@ pub fn append_shift(source: &str, root: &SNode, role: &str, shift: &NewShift<'_>
     let lines = LineIndex::new(source);
     let Node::Map(top) = &root.node else { return Err(error("the record", 1, "it is not a mapping")) };
     let Some((roles_key, roles)) = top.iter().find(|(k, _)| k.key_text() == "roles") else {
-        let block = format!("roles:\n  {role}:\n{}", shift_lines(shift, 4, 6, true));
+        let block = format!("roles:\n  {role}:\n{}", shift_lines(shift, 4, 6));
         return Ok(append_at_end(source, &block));
     };
     let Node::Map(entries) = &roles.node else {
@@ -46,7 +46,7 @@ pub fn append_shift(source: &str, root: &SNode, role: &str, shift: &NewShift<'_>
             let (last_key, _) = entries.last().ok_or_else(|| error("`roles`", roles_key.pos.line, "it is empty"))?;
             let indent = last_key.pos.column - 1;
             let end = entry_end(source, &lines, last_key.pos.line, indent);
-            let block = format!("{}{role}:\n{}", " ".repeat(indent), shift_lines(shift, indent + 2, indent + 4, true));
+            let block = format!("{}{role}:\n{}", " ".repeat(indent), shift_lines(shift, indent + 2, indent + 4));
             Ok(insert(source, end, &block))
         }
     }
@@ -71,7 +71,7 @@ fn expand_shorthand(source: &str, lines: &LineIndex, key: &SNode, value: &SNode,
     text.push_str(&with_line_endings(&rewritten, source));
     text.push_str(&source[value_end..]);
     let line_end = lines.line_end(&text, key.pos.line + 1);
-    Ok(insert(&text, line_end, &shift_lines(shift, dash, dash + 2, false)))
+    Ok(insert(&text, line_end, &shift_lines(shift, dash, dash + 2)))
 }
 
 /// A block list of shifts: the new item goes after the last one.
@@ -86,16 +86,17 @@ fn append_to_list(source: &str, lines: &LineIndex, list: &SNode, items: &[SNode]
         error("the shift list", last.pos.line, "its items are not written as `- owner: …`")
     })?;
     let end = entry_end(source, lines, last.pos.line, dash);
-    Ok(insert(source, end, &shift_lines(shift, dash, key_col, false)))
+    Ok(insert(source, end, &shift_lines(shift, dash, key_col)))
 }
 
 /// The lines of a new shift: `- owner:` at `dash`, the other keys at `keys`.
-fn shift_lines(shift: &NewShift<'_>, dash: usize, keys: usize, first: bool) -> String {
+/// A note is kept even on a role's first shift, so nothing typed is lost.
+fn shift_lines(shift: &NewShift<'_>, dash: usize, keys: usize) -> String {
     let pad = " ".repeat(keys);
     let mut text = format!("{}- owner: {}\n", " ".repeat(dash), scalar(shift.owner));
     text.push_str(&format!("{pad}from: {}\n", shift.from));
-    if let Some(note) = shift.note.filter(|n| !n.trim().is_empty() && !first) {
-        text.push_str(&format!("{pad}handover:{}\n", block_or_scalar(note, keys + 2)));
+    if let Some(note) = shift.note.filter(|n| !n.trim().is_empty()) {
+        text.push_str(&format!("{pad}handover:{}\n", block_or_scalar(note, keys)));
     }
     text
 }
@@ -206,7 +207,7 @@ mod tests {
         let edited = edit(source, "im", Some("two\nlines"));
         assert_eq!(
             edited,
-            "roles:\n  im:\n    - owner: alice\n    - owner: bob\n      from: 2026-11-20T10:00:00Z\n      handover: |\n        line one\n\n        line two\n    - owner: carol\n      from: 2026-11-20T10:30:00Z\n      handover: |\n        two\n        lines\n\n  # a comment\n  tl: x\n"
+            "roles:\n  im:\n    - owner: alice\n    - owner: bob\n      from: 2026-11-20T10:00:00Z\n      handover: |\n        line one\n\n        line two\n    - owner: carol\n      from: 2026-11-20T10:30:00Z\n      handover: |-\n        two\n        lines\n\n  # a comment\n  tl: x\n"
         );
     }
 

@@ -94,7 +94,7 @@ fn human(findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> S
         let source = sources.entry(finding.file.as_str()).or_insert_with(|| {
             std::fs::read(root.join(&finding.file))
                 .ok()
-                .map(|b| source_text(&b))
+                .map(|b| crate::load::source_text(&b))
         });
         let level = match finding.severity {
             Severity::Error => Level::ERROR,
@@ -133,13 +133,6 @@ fn human(findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> S
     out.push_str(&summary.line());
     out.push('\n');
     out
-}
-
-/// A file's text as findings count lines and columns: lossily decoded,
-/// without a byte-order mark.
-fn source_text(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned()
 }
 
 /// The byte range of the token that starts at `column` (1-based, in

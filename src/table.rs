@@ -1,5 +1,7 @@
 //! Plain-text tables for the reporting commands: columns padded to their
-//! widest cell, an optional bold header when colour is on.
+//! widest cell, an optional bold header when colour is on. Cells are shown
+//! on one line with control characters escaped, so text from a record can
+//! neither break a row nor send escape sequences to the terminal.
 
 /// A table of text cells, printed with aligned columns.
 pub struct Table {
@@ -13,7 +15,7 @@ impl Table {
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(cells.iter().map(|cell| one_line(cell)).collect());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -57,9 +59,34 @@ impl Table {
     }
 }
 
+/// `text` on one line: line breaks and tabs as `\n`, `\r`, `\t`, other
+/// control characters as `\u{…}`.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::Table;
+
+    #[test]
+    fn cells_stay_on_one_line_without_escape_sequences() {
+        let mut table = Table::new(&["title"]);
+        table.row(vec!["two\nlines \u{1b}[31mred".into()]);
+        assert_eq!(table.render(false), "title\ntwo\\nlines \\u{1b}[31mred\n");
+    }
 
     #[test]
     fn columns_align_to_the_widest_cell() {

@@ -198,7 +198,8 @@ fn separation(rules: &Rules<'_>, subject: &mut Subject<'_>) {
                 let overlap =
                     x.start < y.end && y.start < x.end || (x.start == y.start && x.end == y.end);
                 if x.owner == y.owner && overlap {
-                    let (later, later_role, other_role) = if y.start >= x.start {
+                    // The shift that starts later; on a tie, the one written later.
+                    let (later, later_role, other_role) = if (y.start, y.pos) >= (x.start, x.pos) {
                         (y, &b.value, &a.value)
                     } else {
                         (x, &a.value, &b.value)

@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use crate::cli::{ActionsArgs, ActionsFormat};
 use crate::commands::Context;
-use crate::error::Result;
-use crate::load;
+use crate::error::{Error, Result};
+use crate::load::{self, Workspace};
 use crate::model::record::ActionStatus;
+use crate::suggest;
 use crate::table::Table;
 
 /// One action item, as `--format json` and `csv` give it.
@@ -26,6 +27,9 @@ const COLUMNS: [&str; 7] = ["incident", "title", "owner", "due", "status", "prio
 
 pub fn run(context: &Context, args: &ActionsArgs) -> Result<u8> {
     let workspace = load::load(&context.root, context.config.as_deref())?;
+    if let Some(owner) = &args.owner {
+        known_owner(&workspace, owner)?;
+    }
     super::warn_unreadable(context, &workspace);
     let mut rows = Vec::new();
     for (_, incident) in workspace.incidents() {
@@ -68,7 +72,23 @@ pub fn run(context: &Context, args: &ActionsArgs) -> Result<u8> {
         }
     };
     crate::print(&text);
-    Ok(0)
+    Ok(super::status::left_out_code(&workspace))
+}
+
+/// `--owner` must name someone in the roster (when there is one) or the
+/// owner of some action, so a typo is not mistaken for "no actions".
+fn known_owner(workspace: &Workspace, owner: &str) -> Result<()> {
+    let Some(roster) = &workspace.roster else { return Ok(()) };
+    let owners: Vec<&str> = workspace
+        .incidents()
+        .flat_map(|(_, incident)| incident.actions.iter().filter_map(|a| a.owner.as_ref().map(|o| o.value.as_str())))
+        .collect();
+    if roster.get(owner).is_some() || owners.contains(&owner) {
+        return Ok(());
+    }
+    let help = suggest::did_you_mean(owner, roster.keys().chain(owners.iter().copied()))
+        .unwrap_or_else(|| "`people.yaml` lists who can own actions".to_owned());
+    Err(Error::Usage(format!("--owner {owner}: not in the roster; {help}")))
 }
 
 fn fields(row: &ActionRow) -> Vec<String> {

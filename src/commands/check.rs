@@ -7,7 +7,7 @@ use crate::cli::{CheckArgs, FormatArg};
 use crate::commands::Context;
 use crate::error::{Error, Result};
 use crate::git::Repository;
-use crate::load;
+use crate::load::{self, Workspace};
 use crate::model::Instant;
 use crate::report::{self, Format, Summary};
 
@@ -27,12 +27,7 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
     };
     if let Some(rev) = &args.changed_since {
         let changed = changed_records(context, rev)?;
-        let setup_files: Vec<&str> = workspace
-            .config_file
-            .iter()
-            .map(String::as_str)
-            .chain([workspace.config.people.as_str()])
-            .collect();
+        let setup_files = setup_files(&workspace);
         findings.retain(|f| keep(f, &changed, &setup_files));
         if !workspace.setup_failed {
             incidents = workspace
@@ -103,9 +98,16 @@ fn changed_records(context: &Context, rev: &str) -> Result<BTreeSet<String>> {
         .collect())
 }
 
-fn keep(finding: &Finding, changed: &BTreeSet<String>, setup_files: &[&str]) -> bool {
+/// The configuration and roster files, named as their findings name them
+/// (`people: ./team/people.yaml` is `team/people.yaml`).
+fn setup_files(workspace: &Workspace) -> Vec<String> {
+    let roster = load::relative(&workspace.root, &workspace.root.join(&workspace.config.people));
+    workspace.config_file.iter().cloned().chain([roster]).collect()
+}
+
+fn keep(finding: &Finding, changed: &BTreeSet<String>, setup_files: &[String]) -> bool {
     changed.contains(&finding.file)
-        || setup_files.contains(&finding.file.as_str())
+        || setup_files.contains(&finding.file)
         || finding
             .related
             .as_ref()

@@ -6,12 +6,12 @@ use clap::CommandFactory as _;
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::{Error, Result};
 
-pub fn completions(args: &CompletionsArgs) -> Result<u8> {
+pub fn completions(args: &CompletionsArgs) -> u8 {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "rolecall", &mut out);
     crate::print(&String::from_utf8_lossy(&out));
-    Ok(0)
+    0
 }
 
 pub fn man() -> Result<u8> {

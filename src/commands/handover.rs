@@ -2,18 +2,28 @@
 //! (changing only that role's bytes), re-check it, render the incident's
 //! documents, and commit record and documents together.
 
-use crate::check::{self, Finding, Rules, Severity};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
+use crate::check::{self, Code, Finding, Rules, Severity};
 use crate::cli::HandoverArgs;
 use crate::commands::Context;
 use crate::commands::render::plan_changes;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
-use crate::load::{self, Workspace};
+use crate::load::{self, Record, Workspace};
 use crate::model::{Incident, Instant};
 use crate::record_edit::{self, NewShift};
 use crate::render::files::Change;
-use crate::report::{self, Format, Summary, plural};
+use crate::report::plural;
 use crate::suggest;
+
+/// The record as the handover leaves it, checked and ready to write.
+struct Edited {
+    record: Record,
+    text: String,
+    /// Who held the role before, when someone did.
+    from: Option<String>,
+}
 
 pub fn run(context: &Context, args: &HandoverArgs) -> Result<u8> {
     let mut workspace = load::load(&context.root, context.config.as_deref())?;
@@ -21,42 +31,25 @@ pub fn run(context: &Context, args: &HandoverArgs) -> Result<u8> {
         return Err(Error::Content("the configuration or roster has errors; run `rolecall check`".to_owned()));
     }
     let index = find_record(&workspace, &args.id)?;
-    let record = &workspace.records[index];
-    let Some(incident) = &record.incident else {
-        return Err(Error::Content(format!("{} has errors; run `rolecall check` and fix them first", record.path)));
-    };
     super::validate_assignment(&workspace, &args.role, &args.to)?;
     let now = Instant(jiff::Timestamp::now());
     let at = args.at.unwrap_or_else(|| Instant(now.0.round(jiff::Unit::Second).unwrap_or(now.0)));
-    let shift = NewShift { owner: &args.to, from: at, note: args.note.as_deref() };
-    let edited = edit(record, &args.role, &shift)?;
-    let (new_record, load_findings) = load::read_source(&record.path, &record.stem, &edited, &workspace.config);
-    let Some(new_incident) = &new_record.incident else {
-        return Err(Error::Content(format!("the edited record would not load ({load_findings:?}); {} was left untouched", record.path)));
-    };
-    confirm_shift_added(incident, new_incident, &args.role, &args.to)?;
-    refuse_new_errors(context, &workspace, record, incident, &new_record, new_incident, now)?;
-    let previous = record.source.clone().into_bytes();
-    let path = record.path.clone();
-    let from = incident.role(&args.role).and_then(|r| r.shifts.last()).map(|s| s.owner.value.clone());
-    workspace.records[index] = new_record;
+    let edited = edit_record(context, &workspace, &workspace.records[index], args, at, now)?;
+    let (path, previous) = (edited.record.path.clone(), workspace.records[index].source.clone().into_bytes());
+    workspace.records[index] = edited.record;
     let (plan, mut changes) = plan_changes(&workspace, std::slice::from_ref(&args.id))?;
-    changes.changes.insert(0, Change::Write { path: path.clone(), content: edited.into_bytes(), previous: Some(previous) });
-    let subject = args.commit.message.clone().unwrap_or_else(|| {
-        format!("rolecall: hand {} of {} to {}", args.role, args.id, args.to)
-    });
+    changes.changes.insert(0, Change::Write { path: path.clone(), content: edited.text.into_bytes(), previous: Some(previous) });
     let request = CommitRequest {
         no_commit: args.commit.no_commit,
         author: args.commit.author.as_deref(),
-        subject,
+        subject: args.commit.message.clone().unwrap_or_else(|| format!("rolecall: hand {} of {} to {}", args.role, args.id, args.to)),
         body: changes.changes.iter().map(|c| c.path().to_owned()).collect(),
     };
     let committed = commit::write_and_commit(&context.root, &changes.changes, &request)?;
-    let handed = match from {
+    context.output.say(&match edited.from {
         Some(from) => format!("handed {} of {} from {from} to {} at {at}", args.role, args.id, args.to),
         None => format!("gave {} of {} to {} from {at}", args.role, args.id, args.to),
-    };
-    context.output.say(&handed);
+    });
     context.output.say(&format!(
         "updated {path}; rendered {} for 1 incident: {} written, {} unchanged, {} removed",
         plural(plan.documents.len(), "document"),
@@ -64,8 +57,10 @@ pub fn run(context: &Context, args: &HandoverArgs) -> Result<u8> {
         changes.unchanged,
         changes.removed()
     ));
-    if let Committed::Commit { info } = committed {
-        context.output.say(&format!("committed {} {}", info.short_id, info.subject));
+    match committed {
+        Committed::Commit { info } => context.output.say(&format!("committed {} {}", info.short_id, info.subject)),
+        Committed::NoRepository => context.output.say("not committed: not inside a git work tree"),
+        _ => {}
     }
     Ok(0)
 }
@@ -77,13 +72,41 @@ fn find_record(workspace: &Workspace, id: &str) -> Result<usize> {
         .iter()
         .position(|r| r.incident.as_ref().map_or(r.stem == id, |i| i.id == id));
     found.ok_or_else(|| {
-        let ids = workspace.records.iter().map(|r| r.stem.as_str());
+        let ids = workspace.records.iter().map(|r| r.incident.as_ref().map_or(r.stem.as_str(), |i| i.id.as_str()));
         let help = suggest::did_you_mean(id, ids).unwrap_or_else(|| "`rolecall status` lists the incidents".to_owned());
         Error::Usage(format!("no incident has the id {id}; {help}"))
     })
 }
 
-fn edit(record: &load::Record, role: &str, shift: &NewShift<'_>) -> Result<String> {
+/// Appends the shift to the record's text, reads the result back and
+/// refuses it when it would not load or would give the record an error.
+fn edit_record(context: &Context, workspace: &Workspace, record: &Record, args: &HandoverArgs, at: Instant, now: Instant) -> Result<Edited> {
+    let Some(incident) = &record.incident else {
+        return Err(Error::Content(format!("{} has errors; run `rolecall check` and fix them first", record.path)));
+    };
+    let shift = NewShift { owner: &args.to, from: at, note: args.note.as_deref() };
+    let text = append(record, &args.role, &shift)?;
+    let (new_record, load_findings) = load::read_source(&record.path, &record.stem, &text, &workspace.config);
+    let Some(new_incident) = &new_record.incident else {
+        eprint!("{}", show_findings(&load_findings, &text, context.output.color_err));
+        return Err(Error::Content(format!("the edited record would not load; {} was left untouched", record.path)));
+    };
+    confirm_shift_added(incident, new_incident, &args.role, &args.to)?;
+    let rules = Rules { config: &workspace.config, roster: workspace.roster.as_ref(), now };
+    let gained = gained_errors(&rules, record, incident, &new_record, new_incident, &args.role);
+    if !gained.is_empty() {
+        eprint!("{}", show_findings(&gained, &text, context.output.color_err));
+        return Err(Error::Content(format!(
+            "the handover would add {} to {} (lines above as the edited record would have them); the file was left untouched",
+            plural(gained.len(), "error"),
+            record.path
+        )));
+    }
+    let from = incident.role(&args.role).and_then(|r| r.shifts.last()).map(|s| s.owner.value.clone());
+    Ok(Edited { record: new_record, text, from })
+}
+
+fn append(record: &Record, role: &str, shift: &NewShift<'_>) -> Result<String> {
     let root = crate::yaml::parse(record.source.as_bytes())
         .ok()
         .flatten()
@@ -102,34 +125,84 @@ fn confirm_shift_added(before: &Incident, after: &Incident, role: &str, to: &str
     Err(Error::Content("the edit did not read back as the new shift; the record was left untouched".to_owned()))
 }
 
-/// Refuses a handover that gives the record an error it did not have.
-fn refuse_new_errors(
-    context: &Context,
-    workspace: &Workspace,
-    old_record: &load::Record,
-    old: &Incident,
-    new_record: &load::Record,
-    new: &Incident,
-    now: Instant,
-) -> Result<()> {
-    let rules = Rules { config: &workspace.config, roster: workspace.roster.as_ref(), now };
+/// Errors the edited record has that the record on disk did not. Giving a
+/// role its first owner turns `missing-owner` into `vacant-role` (nobody
+/// held it before the new shift): that narrows an error, it is not a new one.
+fn gained_errors(rules: &Rules<'_>, old_record: &Record, old: &Incident, new_record: &Record, new: &Incident, role: &str) -> Vec<Finding> {
     let errors = |record, incident| -> Vec<Finding> {
-        check::check_record(&rules, record, incident).into_iter().filter(|f| f.severity == Severity::Error).collect()
+        check::check_record(rules, record, incident).into_iter().filter(|f| f.severity == Severity::Error).collect()
     };
     let before = errors(old_record, old);
-    let gained: Vec<Finding> = errors(new_record, new)
+    let first_shift = new.role(role).and_then(|r| r.shifts.first()).map(|s| s.pos).filter(|_| old.role(role).is_none_or(|r| r.shifts.is_empty()));
+    errors(new_record, new)
         .into_iter()
         .filter(|f| !before.iter().any(|b| b.code == f.code && b.message == f.message))
-        .collect();
-    if gained.is_empty() {
-        return Ok(());
+        .filter(|f| !(f.code == Code::VacantRole && first_shift.is_some_and(|p| (p.line, p.column) == (f.line, f.column))))
+        .collect()
+}
+
+/// Findings about `text` — a record not yet on disk — as rustc-style
+/// diagnostics showing the lines of `text` itself.
+pub(super) fn show_findings(findings: &[Finding], text: &str, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = String::new();
+    for finding in findings {
+        let level = if finding.severity == Severity::Error { Level::ERROR } else { Level::WARNING };
+        let title = level.primary_title(finding.message.as_str()).id(finding.code.as_str());
+        let mut group = match text.lines().nth(finding.line.saturating_sub(1)) {
+            Some(line) => {
+                let line = line.trim_end_matches('\r');
+                title.element(
+                    Snippet::source(line)
+                        .line_start(finding.line)
+                        .path(finding.file.as_str())
+                        .annotation(AnnotationKind::Primary.span(token_at(line, finding.column))),
+                )
+            }
+            None => title.element(
+                Snippet::<annotate_snippets::Annotation<'_>>::source("")
+                    .path(format!("{}:{}:{}", finding.file, finding.line, finding.column)),
+            ),
+        };
+        if let Some(help) = &finding.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
     }
-    let summary = Summary::new(1, &gained);
-    let shown = report::render(Format::Human, &gained, &summary, &context.root, context.output.color_err);
-    eprint!("{}", shown.replace(&summary.line(), ""));
-    Err(Error::Content(format!(
-        "the handover would add {} to {}; the file was left untouched",
-        plural(gained.len(), "error"),
-        old_record.path
-    )))
+    out
+}
+
+/// The byte range of the word at `column` (1-based, in characters), after
+/// a list dash and up to a key's `:`.
+fn token_at(line: &str, column: usize) -> std::ops::Range<usize> {
+    let start = line.char_indices().nth(column.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let word = rest.strip_prefix("- ").unwrap_or(rest);
+    let skipped = rest.len() - word.len();
+    let len = word.find([':', ' ']).unwrap_or(word.len()).max(1);
+    let begin = start + skipped;
+    begin..(begin + len).min(line.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::Pos;
+
+    #[test]
+    fn findings_show_the_line_of_the_text_given() {
+        let finding = Finding::new(Code::HandoverToSelf, "incidents/A.yaml", Pos { line: 2, column: 5 }, "to self");
+        let shown = show_findings(&[finding], "a: 1\n  - owner: carol\n", false);
+        assert!(shown.contains("2 |   - owner: carol"), "{shown}");
+        assert!(shown.contains("^^^^^"), "{shown}");
+    }
+
+    #[test]
+    fn the_token_stops_at_a_colon_or_a_space() {
+        assert_eq!(token_at("  - owner: carol", 3), 4..9);
+        assert_eq!(token_at("from 2026", 1), 0..4);
+        assert_eq!(token_at("", 4), 0..0);
+    }
 }

@@ -111,33 +111,59 @@ pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
         git::init(&dir)?;
         context.output.say(&format!("initialised a git repository in {}", dir.display()));
     }
-    let files: [(&str, String); 5] = [
-        ("rolecall.yaml", commented_defaults()),
-        ("people.yaml", PEOPLE.to_owned()),
-        ("incidents/EXAMPLE-1.yaml", EXAMPLE.to_owned()),
-        (".github/workflows/rolecall.yml", WORKFLOW.to_owned()),
-        ("rolecall.schema.json", super::schema::schema_json(SchemaKind::Incident)),
-    ];
-    for (rel, content) in files {
-        write_new(context, &dir, rel, &content)?;
-    }
+    write_new(context, &dir, "rolecall.yaml", &commented_defaults())?;
+    let roster_written = write_new(context, &dir, "people.yaml", PEOPLE)?;
+    write_example(context, &dir, roster_written)?;
+    write_new(context, &dir, ".github/workflows/rolecall.yml", WORKFLOW)?;
+    write_new(context, &dir, "rolecall.schema.json", &super::schema::schema_json(SchemaKind::Incident))?;
     context.output.say("next: edit people.yaml, then `rolecall new --title … --severity SEV2`, `rolecall check`, `rolecall render`");
     Ok(0)
 }
 
-/// Writes `rel` under `dir` unless it exists (then says it was kept).
-fn write_new(context: &Context, dir: &Path, rel: &str, content: &str) -> Result<()> {
+/// The example record names the people of the example roster, so it is
+/// added only beside that roster and where there are no records yet: a
+/// repository that has its own must still pass `check` after `init`.
+fn write_example(context: &Context, dir: &Path, roster_written: bool) -> Result<()> {
+    const EXAMPLE_PATH: &str = "incidents/EXAMPLE-1.yaml";
+    let incidents = dir.join("incidents");
+    let skip = if dir.join(EXAMPLE_PATH).exists() {
+        None
+    } else if has_records(&incidents) {
+        Some("incidents/ already holds records")
+    } else if !roster_written {
+        Some("people.yaml was kept and may not list the example's people")
+    } else {
+        None
+    };
+    let Some(reason) = skip else {
+        return write_new(context, dir, EXAMPLE_PATH, EXAMPLE).map(|_| ());
+    };
+    context.output.say(&format!("no example record: {reason}"));
+    fs::create_dir_all(&incidents).map_err(|source| Error::Write { path: incidents.clone(), source })
+}
+
+/// Whether `dir` holds a `*.yaml` or `*.yml` file at any depth.
+fn has_records(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir).into_iter().filter_map(std::result::Result::ok).any(|entry| {
+        let name = entry.file_name().to_string_lossy();
+        entry.file_type().is_file() && (name.ends_with(".yaml") || name.ends_with(".yml"))
+    })
+}
+
+/// Writes `rel` under `dir` unless it exists (then says it was kept);
+/// whether it wrote it.
+fn write_new(context: &Context, dir: &Path, rel: &str, content: &str) -> Result<bool> {
     let path = dir.join(rel);
     if path.exists() || path.is_symlink() {
         context.output.say(&format!("kept {rel} (it exists)"));
-        return Ok(());
+        return Ok(false);
     }
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_owned(), source })?;
     }
     crate::render::files::write_atomic(&path, content.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })?;
     context.output.say(&format!("wrote {rel}"));
-    Ok(())
+    Ok(true)
 }
 
 /// The built-in configuration, every setting commented out so the file

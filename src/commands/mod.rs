@@ -13,6 +13,7 @@ mod schema;
 mod status;
 mod templates;
 
+use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
@@ -31,9 +32,9 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Actions(args) => actions::run(&context, &args),
         Command::Roles(args) => roles::run(&context, &args),
         Command::Init(args) => init::run(&context, &args),
-        Command::Schema(args) => schema::run(args.kind),
+        Command::Schema(args) => Ok(schema::run(args.kind)),
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&context, &args),
-        Command::Completions(args) => completions::completions(&args),
+        Command::Completions(args) => Ok(completions::completions(&args)),
         Command::Man => completions::man(),
     }
 }
@@ -81,12 +82,10 @@ pub fn validate_assignment(workspace: &crate::load::Workspace, role: &str, perso
         }
         Some(_) => {}
     }
-    if let Some(roster) = &workspace.roster {
-        if roster.get(person).is_none() {
-            let help = crate::suggest::did_you_mean(person, roster.keys())
-                .unwrap_or_else(|| "add them to the roster first".to_owned());
-            return Err(Error::Usage(format!("`{person}` is not in the roster; {help}")));
-        }
+    if let Some(roster) = workspace.roster.as_ref().filter(|r| r.get(person).is_none()) {
+        let help = crate::suggest::did_you_mean(person, roster.keys())
+            .unwrap_or_else(|| "add them to the roster first".to_owned());
+        return Err(Error::Usage(format!("`{person}` is not in the roster; {help}")));
     }
     Ok(())
 }
@@ -125,6 +124,7 @@ impl Context {
 
 /// Verbosity and colour of what rolecall prints.
 #[derive(Clone, Copy, Debug)]
+#[allow(clippy::struct_excessive_bools)]
 pub struct Output {
     pub quiet: bool,
     pub verbose: bool,
@@ -160,11 +160,11 @@ impl Output {
         let mut text = format!("{red}error{reset}{bold}: {error}{reset}\n");
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
-            text.push_str(&format!("  caused by: {cause}\n"));
+            let _ = writeln!(text, "  caused by: {cause}");
             source = cause.source();
         }
         if let Some(help) = error.help() {
-            text.push_str(&format!("  help: {help}\n"));
+            let _ = writeln!(text, "  help: {help}");
         }
         eprint!("{text}");
     }

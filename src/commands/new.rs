@@ -1,7 +1,7 @@
 //! `rolecall new`: write the next incident record from the command line,
 //! through the `record.yaml.tera` template, checked before it is written.
 
-use std::path::Path;
+use std::path::{Component, Path};
 
 use serde::Serialize;
 
@@ -17,6 +17,9 @@ use crate::render::templates::Templates;
 use crate::suggest;
 use crate::yaml::write::scalar;
 
+/// The schema file `init` writes, at the top of the repository.
+const SCHEMA_FILE: &str = "rolecall.schema.json";
+
 #[derive(Serialize)]
 struct RoleLine {
     key: String,
@@ -25,23 +28,19 @@ struct RoleLine {
 
 pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
     let workspace = load::load(&context.root, context.config.as_deref())?;
-    let started = args.started_at.unwrap_or_else(|| Instant(jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::now())));
-    validate(&workspace, args)?;
-    let id = match &args.id {
-        Some(id) if is_valid_key(id) => id.clone(),
-        Some(id) => return Err(Error::Usage(format!("--id {id}: {}", crate::model::config::KEY_RULE))),
-        None => next_id(&workspace, started),
-    };
-    if workspace.records.iter().any(|r| r.stem == id) {
-        return Err(Error::Usage(format!("an incident with id {id} already exists; choose another with --id")));
+    if workspace.setup_failed {
+        return Err(Error::Content("the configuration or roster has errors; run `rolecall check`".to_owned()));
     }
-    let rel = format!("{}/{id}.yaml", workspace.config.incidents.trim_end_matches('/'));
-    let path = context.root.join(&rel);
-    if path.exists() {
+    let now = Instant(jiff::Timestamp::now());
+    let started = args.started_at.unwrap_or_else(|| Instant(now.0.round(jiff::Unit::Second).unwrap_or(now.0)));
+    validate(&workspace, args)?;
+    let id = choose_id(&workspace, args.id.as_deref(), started)?;
+    let rel = load::relative(&workspace.root, &workspace.incidents_dir().join(format!("{id}.yaml")));
+    if context.root.join(&rel).exists() {
         return Err(Error::Usage(format!("{rel} already exists; rolecall will not overwrite it")));
     }
     let text = render_record(&workspace, &rel, &id, started, args)?;
-    verify(context, &workspace, &rel, &id, &text)?;
+    verify(context, &workspace, &rel, &id, &text, now)?;
     let change = Change::Write { path: rel.clone(), content: text.into_bytes(), previous: None };
     let request = CommitRequest {
         no_commit: !args.commit,
@@ -67,32 +66,52 @@ fn validate(workspace: &Workspace, args: &NewArgs) -> Result<()> {
             .unwrap_or_else(|| format!("severities: {}", config.severities.keys().cloned().collect::<Vec<_>>().join(", ")));
         return Err(Error::Usage(format!("--severity {}: unknown severity; {help}", args.severity)));
     }
+    if args.title.trim().is_empty() {
+        return Err(Error::Usage("--title: the title is empty".to_owned()));
+    }
     for (role, person) in &args.roles {
         super::validate_assignment(workspace, role, person)?;
     }
     Ok(())
 }
 
-/// `INC-<year>-<NNN>`: one more than the highest number used that year.
+/// `--id`, checked, or the next free `INC-<year>-<NNN>`.
+fn choose_id(workspace: &Workspace, wanted: Option<&str>, started: Instant) -> Result<String> {
+    let id = match wanted {
+        Some(id) if is_valid_key(id) => id.to_owned(),
+        Some(id) => return Err(Error::Usage(format!("--id {id}: {}", crate::model::config::KEY_RULE))),
+        None => next_id(workspace, started),
+    };
+    let taken = workspace.records.iter().find(|r| r.stem == id || r.incident.as_ref().is_some_and(|i| i.id == id));
+    match taken {
+        Some(record) => Err(Error::Usage(format!("{} already has the id {id}; choose another with --id", record.path))),
+        None => Ok(id),
+    }
+}
+
+/// `INC-<year>-<NNN>`: one more than the highest number used that year
+/// (the UTC year of `started`), zero-padded to three digits.
 fn next_id(workspace: &Workspace, started: Instant) -> String {
-    let year = started.utc_date().year();
-    let prefix = format!("INC-{year}-");
+    let prefix = format!("INC-{}-", started.utc_date().year());
     let highest = workspace
         .records
         .iter()
         .flat_map(|r| [Some(r.stem.as_str()), r.incident.as_ref().map(|i| i.id.as_str())])
         .flatten()
-        .filter_map(|id| id.strip_prefix(&prefix)?.parse::<u32>().ok())
+        .filter_map(|id| id.strip_prefix(&prefix))
+        .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|digits| digits.parse::<u32>().ok())
         .max()
         .unwrap_or(0);
-    format!("{prefix}{:03}", highest + 1)
+    format!("{prefix}{:03}", highest.saturating_add(1))
 }
 
 fn render_record(workspace: &Workspace, rel: &str, id: &str, started: Instant, args: &NewArgs) -> Result<String> {
     let templates = Templates::load(&workspace.root, &workspace.config.templates, workspace.roster.as_ref())
         .map_err(|e| Error::Content(e.to_string()))?;
     let mut context = tera::Context::new();
-    context.insert("schema", &schema_path(&workspace.root, rel));
+    let schema = workspace.root.join(SCHEMA_FILE).is_file().then(|| schema_path(rel)).flatten();
+    context.insert("schema", &schema);
     context.insert("id", &scalar(id));
     context.insert("title", &scalar(&args.title));
     context.insert("severity", &scalar(&args.severity));
@@ -103,20 +122,25 @@ fn render_record(workspace: &Workspace, rel: &str, id: &str, started: Instant, a
     templates.render_raw("record.yaml.tera", &context).map_err(|e| Error::Content(e.to_string()))
 }
 
-/// The schema file `init` writes, relative to the record's folder.
-fn schema_path(root: &Path, record_rel: &str) -> Option<String> {
-    if !root.join("rolecall.schema.json").is_file() {
-        return None;
+/// The schema file, relative to the folder of the record at `record_rel`
+/// (relative to the repository's top). `None` for a record outside it.
+fn schema_path(record_rel: &str) -> Option<String> {
+    let mut depth = 0;
+    for component in Path::new(record_rel).parent()?.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            _ => return None,
+        }
     }
-    let depth = record_rel.matches('/').count();
-    Some(format!("{}rolecall.schema.json", "../".repeat(depth)))
+    Some(format!("{}{SCHEMA_FILE}", "../".repeat(depth)))
 }
 
 /// The new record must pass `check`, except for roles still missing.
-fn verify(context: &Context, workspace: &Workspace, rel: &str, id: &str, text: &str) -> Result<()> {
+fn verify(context: &Context, workspace: &Workspace, rel: &str, id: &str, text: &str, now: Instant) -> Result<()> {
     let (record, mut findings) = load::read_source(rel, id, text, &workspace.config);
     if let Some(incident) = &record.incident {
-        let rules = Rules { config: &workspace.config, roster: workspace.roster.as_ref(), now: Instant(jiff::Timestamp::now()) };
+        let rules = Rules { config: &workspace.config, roster: workspace.roster.as_ref(), now };
         findings.extend(check::check_record(&rules, &record, incident));
     }
     let allowed = [Code::MissingOwner, Code::VacantRole];
@@ -125,7 +149,19 @@ fn verify(context: &Context, workspace: &Workspace, rel: &str, id: &str, text: &
     if errors.is_empty() {
         return Ok(());
     }
-    let summary = crate::report::Summary::new(1, &errors);
-    eprint!("{}", crate::report::render(crate::report::Format::Human, &errors, &summary, &context.root, false));
-    Err(Error::Content(format!("the new record would not pass `check`; {rel} was not written")))
+    eprint!("{}", super::handover::show_findings(&errors, text, context.output.color_err));
+    Err(Error::Content(format!("the new record would not pass `check` (lines above as it would be written); {rel} was not written")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schema_path;
+
+    #[test]
+    fn the_schema_path_climbs_out_of_the_records_folder() {
+        assert_eq!(schema_path("incidents/INC-1.yaml").as_deref(), Some("../rolecall.schema.json"));
+        assert_eq!(schema_path("records/2026/INC-1.yaml").as_deref(), Some("../../rolecall.schema.json"));
+        assert_eq!(schema_path("INC-1.yaml").as_deref(), Some("rolecall.schema.json"));
+        assert_eq!(schema_path("../elsewhere/INC-1.yaml"), None);
+    }
 }

@@ -59,7 +59,13 @@ pub fn run(context: &Context, args: &StatusArgs) -> Result<u8> {
         TableFormat::Table => table(&rows).render(context.output.color),
     };
     crate::print(&text);
-    Ok(0)
+    Ok(left_out_code(&workspace))
+}
+
+/// 1 when some records could not be read (they are missing from the
+/// output, and `warn_unreadable` said so), 0 otherwise.
+pub(super) fn left_out_code(workspace: &Workspace) -> u8 {
+    u8::from(workspace.setup_failed || workspace.records.iter().any(|r| r.incident.is_none()))
 }
 
 fn row(workspace: &Workspace, file: &str, incident: &Incident, now: Instant) -> Row {

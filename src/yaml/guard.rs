@@ -1,5 +1,5 @@
 //! Checks on the raw text before the YAML parser sees it: merge-conflict
-//! markers, empty files, tabs in indentation and absurd nesting. The parser
+//! markers, tabs in indentation and absurd nesting. The parser
 //! is vague (or silent) about these; here each is reported on the line and
 //! column where it is, in one cheap pass.
 
@@ -9,10 +9,6 @@ use super::node::{MAX_DEPTH, ParseFailure};
 pub(super) fn check(text: &str) -> Result<(), ParseFailure> {
     if let Some(failure) = conflict_marker(text) {
         return Err(failure);
-    }
-    if only_comments(text) {
-        return Err(ParseFailure::at(1, 1, "file is empty")
-            .help("write the record's keys (title, severity, status, started_at), or delete the file"));
     }
     let mut scan = Scan::default();
     for (index, line) in text.lines().enumerate() {
@@ -37,7 +33,7 @@ fn conflict_marker(text: &str) -> Option<ParseFailure> {
 }
 
 /// Nothing but blank lines, comments and document markers.
-fn only_comments(text: &str) -> bool {
+pub(super) fn only_comments(text: &str) -> bool {
     text.lines().all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
@@ -95,6 +91,19 @@ impl Scan {
         Ok(())
     }
 
+    /// One character inside a quoted scalar: how many to move on (an
+    /// escape, `\"` or `''`, takes two); a closing quote ends it.
+    fn step_quoted(&mut self, quote: char, c: char, next: Option<char>) -> usize {
+        let escaped = (quote == '"' && c == '\\') || (quote == '\'' && c == '\'' && next == Some('\''));
+        if escaped {
+            return 2;
+        }
+        if c == quote {
+            self.quote = None;
+        }
+        1
+    }
+
     /// Opens block levels at the dashes and at the content column.
     fn nest(&mut self, number: usize, dashes: &[usize], start: usize) -> Result<(), ParseFailure> {
         let first = dashes.first().copied().unwrap_or(start);
@@ -122,14 +131,7 @@ impl Scan {
             let c = chars[i].1;
             let next = chars.get(i + 1).map(|&(_, c)| c);
             if let Some(quote) = self.quote {
-                if quote == '"' && c == '\\' {
-                    i += 1;
-                } else if c == quote && quote == '\'' && next == Some('\'') {
-                    i += 1;
-                } else if c == quote {
-                    self.quote = None;
-                }
-                i += 1;
+                i += self.step_quoted(quote, c, next);
                 continue;
             }
             let after_space = i == 0 || matches!(chars[i - 1].1, ' ' | '\t');
@@ -305,5 +307,28 @@ mod tests {
         passes("---\na: &x 1\nb: *x\n...\n");
         passes("a: &anchor\n  b: 1\n");
         passes("a: !!str |\n  \ttext\n");
+    }
+
+    /// Nested data with awkward text, as a YAML emitter writes it.
+    fn tree() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let text = proptest::string::string_regex("[a-c \t\n\"'#:,\\[\\]{}|>&*!%@`-]{0,12}").expect("regex");
+        let leaf = prop_oneof![text.prop_map(serde_json::Value::String), any::<i32>().prop_map(serde_json::Value::from)];
+        leaf.prop_recursive(6, 48, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                proptest::collection::vec(("[a-z]{1,6}", inner), 0..4)
+                    .prop_map(|entries| serde_json::Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever a YAML emitter writes, the guard lets through.
+        #[test]
+        fn emitted_yaml_passes_the_guard(value in tree()) {
+            let text = serde_saphyr::to_string(&value).expect("serialise");
+            proptest::prop_assert!(check(&text).is_ok(), "{:?}\n{}", check(&text), text);
+        }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! serde-saphyr does the parsing (and rejects duplicate keys and
 //! over-budget documents); the size limit, UTF-8 and the checks in
-//! [`super::guard`] come first, so those problems are reported plainly.
+//! the `guard` module come first, so those problems are reported plainly.
 
 use std::fmt;
 
@@ -131,6 +131,9 @@ pub fn parse(bytes: &[u8]) -> Result<Option<SNode>, ParseFailure> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     super::guard::check(text)?;
+    if super::guard::only_comments(text) {
+        return Ok(None);
+    }
     let options = serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
@@ -188,6 +191,9 @@ fn describe(error: &serde_saphyr::Error) -> ParseFailure {
         failure.help = Some(format!(
             "`{key}` is already set earlier in this mapping; keep one of them"
         ));
+    } else if message.starts_with("multiple YAML documents") {
+        failure.message = "more than one YAML document in the file".to_owned();
+        failure.help = Some("a file holds one record: remove the `---` line, or move the second record to its own file".to_owned());
     } else if let Some((message, help)) = over_budget(&message) {
         failure.message = message;
         failure.help = Some(help.to_owned());
@@ -251,7 +257,7 @@ fn to_usize(v: u64) -> usize {
 
 fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = before.split(|&b| b == b'\n').count();
     let line_start = before
         .iter()
         .rposition(|&b| b == b'\n')
@@ -420,9 +426,11 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_comment_only_files_are_empty() {
-        assert_eq!(fail("").message, "file is empty");
-        assert_eq!(fail("# nothing\n").message, "file is empty");
+    fn empty_and_comment_only_files_have_no_document() {
+        for text in ["", "\n \n", "# nothing\n", "\u{feff}---\n# x\n...\n"] {
+            assert!(matches!(parse(text.as_bytes()), Ok(None)), "{text:?}");
+        }
+        assert!(fail("# x\n<<<<<<< HEAD\n").message.contains("merge-conflict"));
     }
 
     #[test]
@@ -443,10 +451,12 @@ mod tests {
 
     #[test]
     fn alias_bomb_is_refused() {
+        use std::fmt::Write as _;
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         let mut prev = 'a';
         for name in 'b'..='k' {
-            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            let items = vec![format!("*{prev}"); 10].join(", ");
+            let _ = writeln!(text, "{name}: &{name} [{items}]");
             prev = name;
         }
         let f = fail(&text);

@@ -275,10 +275,10 @@ impl<'s> Reader<'s> {
 
     /// A non-negative whole number.
     pub fn count(&mut self, pos: Pos, node: &SNode) -> Option<u32> {
-        if let Node::Scalar(Scalar::Int(i)) = node.node {
-            if let Ok(n) = u32::try_from(i) {
-                return Some(n);
-            }
+        if let Node::Scalar(Scalar::Int(i)) = node.node
+            && let Ok(n) = u32::try_from(i)
+        {
+            return Some(n);
         }
         self.wrong_type(pos, node, "this value", "a whole number of 0 or more");
         None

@@ -471,6 +471,11 @@ fn same_person_from_the_start_sits_on_the_role_written_later() {
     let record = clean_with("  tech_lead: bob\n", "  tech_lead: alice\n");
     let found = findings(&one_record(&record));
     assert_eq!(places(&found), [("same-person", "warning", 8, 3)]);
+    // Written the other way round, the finding moves with it.
+    let record = clean_with("  incident_manager: alice\n  tech_lead: bob\n", "  tech_lead: alice\n  incident_manager: alice\n");
+    let found = findings(&one_record(&record));
+    assert_eq!(places(&found), [("same-person", "warning", 8, 3)]);
+    assert!(found[0].message.contains("alice holds incident_manager"), "{}", found[0].message);
 }
 
 #[test]
@@ -799,7 +804,7 @@ pub const SPEC_PEOPLE: &str = r#"alice:
 "#;
 
 /// The `rolecall.yaml` example of SPEC §3.
-pub const SPEC_CONFIG: &str = r#"incidents: incidents         # where records are read
+pub const SPEC_CONFIG: &str = r"incidents: incidents         # where records are read
 output: incidents            # where documents are written
 templates: templates         # where template overrides are looked up
 people: people.yaml
@@ -830,7 +835,7 @@ severities:
   SEV4: { required_roles: [incident_manager] }
 separate_roles: [[incident_manager, tech_lead]]   # one person should not hold both at the same time
 holidays: [2026-12-25, 2026-12-28]   # skipped, like weekends, when counting business days
-"#;
+";
 
 #[test]
 fn the_spec_example_record_passes() {

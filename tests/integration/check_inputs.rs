@@ -2,6 +2,8 @@
 //! configuration, broken configuration and roster, `--changed-since`, the
 //! limits of SPEC §8, line endings, byte-order marks and symbolic links.
 
+use std::fmt::Write as _;
+
 use crate::check_codes::{Found, check_json, clean_with, findings, one_record, places};
 use crate::harness::{CLEAN_RECORD, PEOPLE, Project};
 
@@ -110,6 +112,15 @@ fn tabs_inside_text_and_block_scalars_are_fine() {
     let (run, found) = check_json(&one_record(&record), &[]);
     assert_eq!(found, [], "{}", run.stdout);
     run.code(0);
+}
+
+#[test]
+fn a_second_document_is_a_syntax_error_where_it_starts() {
+    let record = format!("{CLEAN_RECORD}---\n{CLEAN_RECORD}");
+    let found = syntax_finding(&one_record(&record));
+    // On the first key of the second document (line 18 is its `---`).
+    assert_eq!((found.line, found.column), (19, 1));
+    assert_eq!(found.message, "more than one YAML document in the file");
 }
 
 #[test]
@@ -306,6 +317,50 @@ fn a_broken_configuration_is_reported_in_its_own_file_and_records_are_not_checke
         "{summary}"
     );
     assert!(summary.contains("not checked"), "{summary}");
+}
+
+#[test]
+fn a_broken_configuration_hides_record_problems_too() {
+    let project = Project::new();
+    project.file("rolecall.yaml", "severities: [\n");
+    project.record("INC-1", "title: [\n");
+    let (run, found) = check_json(&project, &[]);
+    run.code(1);
+    assert_eq!(found.iter().map(|f| f.file.as_str()).collect::<Vec<_>>(), ["rolecall.yaml"], "{found:#?}");
+}
+
+#[test]
+fn a_broken_configuration_naming_its_own_incidents_folder_is_still_reported() {
+    let project = Project::new();
+    std::fs::remove_dir(project.abs("incidents")).expect("remove incidents");
+    project.file("rolecall.yaml", "incidents: records\nroles:\n  scribe: {}\n");
+    project.file("records/INC-1.yaml", CLEAN_RECORD);
+    assert!(!project.exists("incidents"));
+    let (run, found) = check_json(&project, &[]);
+    run.code(1);
+    assert_eq!(places(&found), [("schema", "error", 3, 3)]);
+    assert_eq!(found[0].file, "rolecall.yaml");
+}
+
+#[test]
+fn an_empty_or_commented_out_configuration_is_the_defaults() {
+    for content in ["", "# every key is optional\n# incidents: incidents\n"] {
+        let project = one_record(CLEAN_RECORD);
+        project.file("rolecall.yaml", content);
+        let (run, found) = check_json(&project, &[]);
+        assert_eq!(found, [], "{content:?}");
+        run.code(0);
+    }
+}
+
+#[test]
+fn an_empty_roster_knows_nobody() {
+    let project = one_record(CLEAN_RECORD);
+    project.file("people.yaml", "# nobody yet\n");
+    let (run, found) = check_json(&project, &[]);
+    run.code(1);
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert!(found.iter().all(|f| f.code == "unknown-person" && f.file == "incidents/INC-1.yaml"), "{found:#?}");
 }
 
 #[test]
@@ -519,6 +574,17 @@ fn changed_since_keeps_configuration_findings() {
 }
 
 #[test]
+fn changed_since_keeps_roster_findings_however_the_roster_path_is_written() {
+    let project = committed_project();
+    project.file("rolecall.yaml", "people: ./team/people.yaml\n");
+    project.file("team/people.yaml", "alice:\n  nmae: Alice\n");
+    project.commit_all("roster");
+    let (run, found) = check_json(&project, &["--changed-since", "HEAD"]);
+    run.code(1);
+    assert_eq!(files_of(&found), [("team/people.yaml", "schema")]);
+}
+
+#[test]
 fn changed_since_reports_a_duplicate_when_either_record_changed() {
     let project = Project::git();
     project.record("INC-1", CLEAN_RECORD);
@@ -674,8 +740,8 @@ fn an_alias_bomb_is_a_syntax_error() {
     record.push_str("x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..=9 {
         let previous = format!("*x{}", level - 1);
-        let items = vec![previous.as_str(); 10].join(", ");
-        record.push_str(&format!("x{level}: &x{level} [{items}]\n"));
+        let items = [previous.as_str(); 10].join(", ");
+        let _ = writeln!(record, "x{level}: &x{level} [{items}]");
     }
     let found = syntax_finding(&one_record(&record));
     assert!(found.line >= 18, "{found:#?}");
@@ -843,4 +909,56 @@ fn a_symlinked_incidents_folder_is_followed() {
         files_of(&found),
         [("incidents/INC-1.yaml", "missing-owner")]
     );
+}
+
+/// Valid YAML in many styles: directives, quoted and folded text, tables
+/// and headings inside block scalars, flow collections over several lines,
+/// a plain scalar continued with a tab, `#` inside text and URLs.
+const MANY_STYLES: &str = "\
+%YAML 1.2
+---
+# leading comment
+title: \"Checkout: API returns 502 # not a comment\"
+severity: SEV2
+status: resolved
+started_at: 2026-11-20T09:00:00Z   # comment
+resolved_at: '2026-11-20T09:40:00Z'
+summary: |2
+    Card payments failed; don't panic.
+  # Heading inside the text
+  | table | with | pipes |
+  |-------|------|-------|
+  \tcode indented with a tab
+impact: >-
+  Folded text that
+  continues here.
+services:
+  - checkout-api
+  - \"payments, gateway\"
+  - 'it''s quoted'
+roles: {incident_manager: alice, tech_lead: bob,
+  communications_manager: carol,
+\tpostmortem_owner: dave}
+communications:
+  updates:
+  - at: 2026-11-20T09:30:00Z
+    channel: status-page
+    summary: It's a plain scalar
+      that continues on a second line
+      \tand a third after a tab
+timeline:
+  - {at: 2026-11-20T09:00:00Z, event: \"Alert: fired\"}
+links:
+  - title: Channel
+    url: https://chat.example.com/inc#channel
+postmortem:
+  status: done
+...
+";
+
+#[test]
+fn valid_yaml_in_many_styles_passes() {
+    let (run, found) = check_json(&one_record(MANY_STYLES), &[]);
+    assert_eq!(found, [], "{}", run.stdout);
+    run.code(0);
 }

@@ -134,16 +134,21 @@ fn leftovers(project: &Project) -> Vec<String> {
     let mut found: Vec<String> = WalkDir::new(project.path())
         .into_iter()
         .filter_map(Result::ok)
+        .filter(|e| is_temporary(e.path()))
         .map(|e| e.path().to_string_lossy().into_owned())
-        .filter(|p| {
-            let name = Path::new(p).file_name().map(|n| n.to_string_lossy().into_owned());
-            name.is_some_and(|n| n.starts_with(".rolecall-") && n.ends_with(".tmp"))
-        })
         .collect();
     if project.exists(".git/rolecall.lock") {
         found.push(".git/rolecall.lock".to_owned());
     }
     found
+}
+
+/// Whether `path` is one of rolecall's temporary files, `.rolecall-*.tmp`.
+fn is_temporary(path: &Path) -> bool {
+    let named = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(".rolecall-"));
+    named && path.extension().is_some_and(|e| e == "tmp")
 }
 
 /// No rendered document exists.
@@ -152,7 +157,10 @@ fn assert_nothing_written(project: &Project) {
     for document in DOCUMENTS {
         assert!(!project.exists(document), "{document} was written");
     }
-    assert!(!project.exists("incidents/INC-2026-001"), "a folder was created");
+    assert!(
+        !project.exists("incidents/INC-2026-001"),
+        "a folder was created"
+    );
     assert_eq!(leftovers(project), Vec::<String>::new());
 }
 
@@ -221,6 +229,24 @@ fn commit_holds_exactly_the_generated_documents() {
         let committed = project.git_ok(&["show", &format!("HEAD:{document}")]);
         assert_eq!(committed, project.read(document), "{document}");
     }
+    assert_eq!(
+        project.git_ok(&["rev-parse", "HEAD:incidents"]),
+        project.git_ok(&["write-tree", "--prefix=incidents"]),
+        "the index entries of the committed paths match the commit"
+    );
+}
+
+#[test]
+fn commit_paths_are_relative_to_the_repository_root() {
+    let project = Project::git();
+    project
+        .file("ops/people.yaml", PEOPLE)
+        .file(&format!("ops/incidents/{ID}.yaml"), CLEAN_RECORD);
+    project.commit_all("add the record in a subfolder");
+    project.run(&["-C", "ops", "render"]).code(0);
+    let expected: Vec<String> = DOCUMENTS.iter().map(|d| format!("ops/{d}")).collect();
+    assert_eq!(committed_paths(&project), expected);
+    assert_eq!(status(&project), "");
 }
 
 #[test]
@@ -253,12 +279,32 @@ fn commit_message_flag_replaces_the_subject_only() {
         project.git_ok(&["log", "-1", "--format=%s"]).trim(),
         "docs: refresh incident documents"
     );
-    assert_eq!(lines(&project.git_ok(&["log", "-1", "--format=%b"])).len(), 7);
+    assert_eq!(
+        lines(&project.git_ok(&["log", "-1", "--format=%b"])).len(),
+        7
+    );
     let short = project.git_ok(&["rev-parse", "--short", "HEAD"]);
     assert_eq!(
         committed_line(&run.stdout),
-        Some(format!("committed {} docs: refresh incident documents", short.trim()).as_str())
+        Some(
+            format!(
+                "committed {} docs: refresh incident documents",
+                short.trim()
+            )
+            .as_str()
+        )
     );
+}
+
+#[test]
+fn commit_an_empty_message_is_refused_before_writing() {
+    let project = repo_with_record();
+    let before = head(&project);
+    let run = project.run(&["render", "--message", "  "]);
+    run.code(2);
+    assert!(run.stderr.contains("--message"), "{}", run.stderr);
+    assert_nothing_written(&project);
+    assert_eq!(head(&project), before);
 }
 
 #[test]
@@ -278,9 +324,14 @@ fn commit_of_an_update_lists_updated_and_removed_paths() {
     assert!(!project.exists(note));
     assert!(!project.exists("incidents/INC-2026-001/handovers"));
     let body = project.git_ok(&["log", "-1", "--format=%b"]);
-    assert!(lines(&body).contains(&format!("remove {note}").as_str()), "{body}");
     assert!(
-        lines(&body).iter().all(|l| l.starts_with("update ") || l.starts_with("remove ")),
+        lines(&body).contains(&format!("remove {note}").as_str()),
+        "{body}"
+    );
+    assert!(
+        lines(&body)
+            .iter()
+            .all(|l| l.starts_with("update ") || l.starts_with("remove ")),
         "{body}"
     );
     assert!(committed_paths(&project).contains(&note.to_owned()));
@@ -322,7 +373,11 @@ fn commit_leaves_a_staged_change_to_the_record_staged() {
         !committed_paths(&project).contains(&"incidents/INC-2026-001.yaml".to_owned()),
         "the record is not committed"
     );
-    assert!(project.git_ok(&["show", "HEAD:incidents/README.md"]).contains("Renamed record"));
+    assert!(
+        project
+            .git_ok(&["show", "HEAD:incidents/README.md"])
+            .contains("Renamed record")
+    );
     assert!(
         project
             .git_ok(&["show", "HEAD:incidents/INC-2026-001.yaml"])
@@ -341,7 +396,11 @@ fn commit_a_second_render_makes_no_commit() {
     run.code(0);
     assert_eq!(head(&project), first);
     assert!(committed_line(&run.stdout).is_none(), "{}", run.stdout);
-    assert!(run.stdout.contains("0 written, 7 unchanged, 0 removed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("0 written, 7 unchanged, 0 removed"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(status(&project), "");
 }
 
@@ -355,7 +414,9 @@ fn commit_in_an_unborn_repository_is_a_root_commit() {
     assert!(committed_line(&run.stdout).is_some(), "{}", run.stdout);
     assert_eq!(project.git_ok(&["rev-list", "--count", "HEAD"]).trim(), "1");
     assert_eq!(
-        project.git_ok(&["rev-list", "--max-parents=0", "HEAD"]).trim(),
+        project
+            .git_ok(&["rev-list", "--max-parents=0", "HEAD"])
+            .trim(),
         head(&project)
     );
     assert_eq!(
@@ -419,7 +480,9 @@ fn commit_identity_from_the_environment() {
     ];
     project.run_env(&["render"], &env).code(0);
     assert_eq!(
-        project.git_ok(&["log", "-1", "--format=%an|%ae|%cn|%ce"]).trim(),
+        project
+            .git_ok(&["log", "-1", "--format=%an|%ae|%cn|%ce"])
+            .trim(),
         "Env Author|author@example.com|Env Committer|committer@example.com"
     );
 }
@@ -432,7 +495,9 @@ fn commit_identity_from_the_author_flag() {
         .run(&["render", "--author", "Ada Lovelace <ada@example.com>"])
         .code(0);
     assert_eq!(
-        project.git_ok(&["log", "-1", "--format=%an|%ae|%cn|%ce"]).trim(),
+        project
+            .git_ok(&["log", "-1", "--format=%an|%ae|%cn|%ce"])
+            .trim(),
         "Ada Lovelace|ada@example.com|Ada Lovelace|ada@example.com"
     );
 }
@@ -500,7 +565,10 @@ fn commit_refuses_while_the_index_is_locked() {
     run.code(2);
     assert!(run.stderr.contains("index.lock"), "{}", run.stderr);
     assert_nothing_written(&project);
-    assert_eq!(project.read(".git/index.lock"), "held by another git process\n");
+    assert_eq!(
+        project.read(".git/index.lock"),
+        "held by another git process\n"
+    );
     assert_eq!(head(&project), before);
     fs::remove_file(project.abs(".git/index.lock")).expect("release the lock");
     assert_eq!(status(&project), status_before);
@@ -526,7 +594,11 @@ fn commit_refuses_while_another_run_holds_the_lock() {
     project.file(".git/rolecall.lock", "12345\n");
     let run = project.run(&["render"]);
     run.code(2);
-    assert!(run.stderr.contains("another rolecall run"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("another rolecall run"),
+        "{}",
+        run.stderr
+    );
     for document in DOCUMENTS {
         assert!(!project.exists(document), "{document} was written");
     }
@@ -580,13 +652,47 @@ fn commit_failure_restores_updated_and_removed_documents() {
     assert_eq!(head(&project), before);
     assert_eq!(snapshot(&project), files_before);
     assert_eq!(folders(&project), folders_before);
-    assert_eq!(modes(&project), modes_before, "permissions are restored too");
+    assert_eq!(
+        modes(&project),
+        modes_before,
+        "permissions are restored too"
+    );
     assert_eq!(leftovers(&project), Vec::<String>::new());
     fs::remove_file(project.abs(".git/refs/heads/main.lock")).expect("unlock");
     assert_eq!(status(&project), status_before);
     // Once git lets go, the same render goes through.
     project.run(&["render"]).code(0);
     assert!(!project.exists("incidents/INC-2026-001/handovers"));
+}
+
+#[test]
+fn commit_made_but_index_not_updated_keeps_the_documents() {
+    let project = repo_with_record();
+    let before = head(&project);
+    // An index that cannot be read: the commit goes through, the index
+    // refresh after it fails.
+    fs::remove_file(project.abs(".git/index")).expect("remove the index");
+    fs::create_dir(project.abs(".git/index")).expect("block the index");
+    let run = project.run(&["render"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("could not update the index"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(project.git_ok(&["rev-parse", "HEAD~1"]).trim(), before);
+    for document in DOCUMENTS {
+        let committed = project.git_ok(&["show", &format!("HEAD:{document}")]);
+        assert_eq!(
+            committed,
+            project.read(document),
+            "{document} is kept as committed"
+        );
+    }
+    fs::remove_dir(project.abs(".git/index")).expect("unblock the index");
+    project.git_ok(&["reset", "-q"]);
+    assert_eq!(status(&project), "");
+    assert_eq!(leftovers(&project), Vec::<String>::new());
 }
 
 /// Unix permission bits of every file outside `.git`.

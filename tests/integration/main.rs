@@ -3,9 +3,12 @@
 
 mod harness;
 
+mod bad_input;
 mod check_codes;
 mod check_formats;
 mod check_inputs;
+mod commands_authoring;
+mod commands_reporting;
 mod commit_git;
 mod render_docs;
 mod render_safety;
