@@ -152,8 +152,8 @@ pub struct RolesArgs {
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The incident's title.
-    #[arg(long)]
+    /// The incident's title (may start with `-`).
+    #[arg(long, allow_hyphen_values = true)]
     pub title: String,
     /// One of the configured severities.
     #[arg(long)]
@@ -187,8 +187,9 @@ pub struct HandoverArgs {
     /// When (RFC 3339; default: now).
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
     pub at: Option<Instant>,
-    /// What the outgoing owner passes on; becomes the shift's `handover`.
-    #[arg(long, value_name = "TEXT")]
+    /// What the outgoing owner passes on; becomes the shift's `handover`
+    /// (Markdown; may start with `-`, may span lines).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub note: Option<String>,
     #[command(flatten)]
     pub commit: CommitArgs,

@@ -79,10 +79,7 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
     } else {
         return Err(Error::NoIncidents { path: incidents_dir });
     };
-    let loaded: Vec<(Record, Vec<Finding>)> = paths
-        .par_iter()
-        .map(|(rel, abs)| read_record(rel, abs, &config, setup_failed))
-        .collect::<Result<_>>()?;
+    let loaded = read_records(&paths, &config, setup_failed)?;
     let mut records = Vec::with_capacity(loaded.len());
     for (record, found) in loaded {
         if !setup_failed {
@@ -192,6 +189,20 @@ fn parse_into(rel: &str, bytes: &[u8], findings: &mut Vec<Finding>) -> Parsed {
 pub fn source_text(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned()
+}
+
+/// Stack for the threads that parse records. The parser recurses once per
+/// nesting level; at the 64 levels a record may use, an unoptimised build
+/// needs more than the 2 MiB rayon gives its threads by default.
+const PARSE_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Reads every record, in parallel, on threads with room for deep nesting.
+fn read_records(paths: &RecordPaths, config: &Config, setup_failed: bool) -> Result<Vec<(Record, Vec<Finding>)>> {
+    let read = || paths.par_iter().map(|(rel, abs)| read_record(rel, abs, config, setup_failed)).collect();
+    match rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK_BYTES).build() {
+        Ok(pool) => pool.install(read),
+        Err(_) => read(),
+    }
 }
 
 fn read_record(

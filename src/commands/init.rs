@@ -111,9 +111,15 @@ pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
         git::init(&dir)?;
         context.output.say(&format!("initialised a git repository in {}", dir.display()));
     }
+    let has_records = has_records(&dir.join("incidents"));
     write_new(context, &dir, "rolecall.yaml", &commented_defaults())?;
-    let roster_written = write_new(context, &dir, "people.yaml", PEOPLE)?;
-    write_example(context, &dir, roster_written)?;
+    let roster_written = if has_records && !dir.join("people.yaml").exists() {
+        context.output.say("no people.yaml: incidents/ already holds records, and an example roster would not list their people");
+        false
+    } else {
+        write_new(context, &dir, "people.yaml", PEOPLE)?
+    };
+    write_example(context, &dir, roster_written, has_records)?;
     write_new(context, &dir, ".github/workflows/rolecall.yml", WORKFLOW)?;
     write_new(context, &dir, "rolecall.schema.json", &super::schema::schema_json(SchemaKind::Incident))?;
     context.output.say("next: edit people.yaml, then `rolecall new --title … --severity SEV2`, `rolecall check`, `rolecall render`");
@@ -122,13 +128,14 @@ pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
 
 /// The example record names the people of the example roster, so it is
 /// added only beside that roster and where there are no records yet: a
-/// repository that has its own must still pass `check` after `init`.
-fn write_example(context: &Context, dir: &Path, roster_written: bool) -> Result<()> {
+/// repository that has its own must still pass `check` after `init`
+/// (for the same reason no example roster is added beside records).
+fn write_example(context: &Context, dir: &Path, roster_written: bool, has_records: bool) -> Result<()> {
     const EXAMPLE_PATH: &str = "incidents/EXAMPLE-1.yaml";
     let incidents = dir.join("incidents");
     let skip = if dir.join(EXAMPLE_PATH).exists() {
         None
-    } else if has_records(&incidents) {
+    } else if has_records {
         Some("incidents/ already holds records")
     } else if !roster_written {
         Some("people.yaml was kept and may not list the example's people")

@@ -1,6 +1,8 @@
 //! `rolecall render`: check, render in memory, compare with disk, write
 //! and commit.
 
+use std::fmt::Write as _;
+
 use crate::check::{self, Severity};
 use crate::cli::RenderArgs;
 use crate::commands::Context;
@@ -135,6 +137,14 @@ fn describe(change: &Change) -> String {
     }
 }
 
+/// `would create …` / `would update …` / `would remove …`, one per line.
+fn would_lines(changes: &Changes) -> String {
+    changes.changes.iter().fold(String::new(), |mut text, change| {
+        let _ = writeln!(text, "would {}", describe(change));
+        text
+    })
+}
+
 fn report_check(context: &Context, plan: &DocumentPlan, changes: &Changes) -> u8 {
     if changes.changes.is_empty() {
         context.output.say(&format!(
@@ -143,24 +153,18 @@ fn report_check(context: &Context, plan: &DocumentPlan, changes: &Changes) -> u8
         ));
         return 0;
     }
-    let mut text = String::new();
-    for change in &changes.changes {
-        text.push_str(&format!("would {}\n", describe(change)));
-    }
-    text.push_str(&format!(
-        "{} out of date; run `rolecall render` and commit the result\n",
+    let mut text = would_lines(changes);
+    let _ = writeln!(
+        text,
+        "{} out of date; run `rolecall render` and commit the result",
         plural(changes.changes.len(), "document")
-    ));
+    );
     crate::print(&text);
     1
 }
 
 fn report_dry_run(context: &Context, plan: &DocumentPlan, changes: &Changes) {
-    let mut text = String::new();
-    for change in &changes.changes {
-        text.push_str(&format!("would {}\n", describe(change)));
-    }
-    crate::print(&text);
+    crate::print(&would_lines(changes));
     context
         .output
         .say(&summary(plan, changes).replacen("rendered", "would render", 1));

@@ -100,7 +100,7 @@ pub fn compare(
         }
     }
     let planned: HashSet<&str> = plan.documents.iter().map(|d| d.path.as_str()).collect();
-    for path in stale(root, scope, &planned)? {
+    for path in stale(root, scope, &planned) {
         let previous = read(root, &path)?.unwrap_or_default();
         changes.changes.push(Change::Remove { path, previous });
     }
@@ -176,11 +176,7 @@ fn merge_postmortem(rel: &str, existing: &[u8], fresh: &str) -> Result<Vec<u8>, 
 }
 
 /// Generated `.md` files in `scope` that the plan no longer produces.
-fn stale(
-    root: &Path,
-    scope: &[String],
-    planned: &HashSet<&str>,
-) -> Result<Vec<String>, ConflictError> {
+fn stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<String> {
     let mut candidates = BTreeSet::new();
     for folder in scope {
         let dir = root.join(folder);
@@ -202,13 +198,10 @@ fn stale(
             }
         }
     }
-    let mut stale = Vec::new();
-    for rel in candidates {
-        if first_line_is_generated(&root.join(&rel)) {
-            stale.push(rel);
-        }
-    }
-    Ok(stale)
+    candidates
+        .into_iter()
+        .filter(|rel| first_line_is_generated(&root.join(rel)))
+        .collect()
 }
 
 fn first_line_is_generated(path: &Path) -> bool {

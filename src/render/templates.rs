@@ -55,7 +55,7 @@ pub struct Templates {
     tera: Tera,
     /// Display names of templates that came from the repository.
     overrides: Vec<String>,
-    templates_dir: String,
+    folder: String,
 }
 
 impl Templates {
@@ -87,7 +87,7 @@ impl Templates {
         let templates = Templates {
             tera: Tera::new(),
             overrides,
-            templates_dir: dir.to_owned(),
+            folder: dir.to_owned(),
         };
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| templates.describe(&e))?;
@@ -121,7 +121,7 @@ impl Templates {
     /// The file name a user sees for template `name`.
     pub fn display_name(&self, name: &str) -> String {
         if self.overrides.iter().any(|o| o == name) {
-            format!("{}/{name}", self.templates_dir)
+            format!("{}/{name}", self.folder)
         } else {
             format!("templates/{name} (built-in)")
         }
@@ -141,11 +141,12 @@ impl Templates {
                 let mut message = error.to_string();
                 let mut source = std::error::Error::source(error);
                 while let Some(cause) = source {
-                    message.push_str(&format!(": {cause}"));
+                    message.push_str(": ");
+                    message.push_str(&cause.to_string());
                     source = cause.source();
                 }
                 TemplateError {
-                    file: format!("{}/", self.templates_dir),
+                    file: format!("{}/", self.folder),
                     location: None,
                     message,
                 }

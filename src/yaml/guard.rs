@@ -329,6 +329,8 @@ mod tests {
         fn emitted_yaml_passes_the_guard(value in tree()) {
             let text = serde_saphyr::to_string(&value).expect("serialise");
             proptest::prop_assert!(check(&text).is_ok(), "{:?}\n{}", check(&text), text);
+            let parsed = crate::yaml::parse(text.as_bytes());
+            proptest::prop_assert!(parsed.is_ok(), "{:?}\n{}", parsed, text);
         }
     }
 }

@@ -224,7 +224,7 @@ fn over_budget(message: &str) -> Option<(String, &'static str)> {
     } else {
         (
             "document exceeds rolecall's size limits".to_owned(),
-            "records may hold at most 100,000 values; split the record",
+            "records may hold at most 100,000 values, counting every value an alias repeats; split the record or use fewer aliases",
         )
     })
 }
@@ -447,6 +447,22 @@ mod tests {
             text.push_str("k:\n");
         }
         assert!(fail(&text).message.contains("nesting"));
+    }
+
+    #[test]
+    fn parser_depth_breach_reads_plainly() {
+        // 40 block levels and 40 flow levels pass the guard one by one;
+        // together they breach the parser's depth budget.
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&" ".repeat(i));
+            text.push_str("k:\n");
+        }
+        text.push_str(&" ".repeat(40));
+        text.push_str(&format!("k: {}{}\n", "[".repeat(40), "]".repeat(40)));
+        let f = fail(&text);
+        assert_eq!(f.message, "nesting deeper than 64 levels");
+        assert!(!f.message.contains('{'), "no debug dump: {f:?}");
     }
 
     #[test]

@@ -735,6 +735,30 @@ fn nesting_of_64_levels_is_allowed() {
 }
 
 #[test]
+fn many_records_nested_to_the_limit_are_read_without_crashing() {
+    let project = Project::new();
+    let flow = format!("{CLEAN_RECORD}links: {}{}\n", "[".repeat(63), "]".repeat(63));
+    let mut block = format!("{CLEAN_RECORD}extra:\n");
+    for depth in 1..63 {
+        block.push_str(&" ".repeat(depth));
+        block.push_str("k:\n");
+    }
+    let mut chained = format!("{CLEAN_RECORD}a0: &a0 x\n");
+    for i in 1..200 {
+        let _ = writeln!(chained, "a{i}: &a{i} [*a{}]", i - 1);
+    }
+    for i in 0..8 {
+        project.record(&format!("INC-{i}"), [&flow, &block, &chained][i % 3]);
+    }
+    let (run, found) = check_json(&project, &[]);
+    run.code(1);
+    assert_eq!(crate::check_codes::parse_report(&run)["incidents"], 8);
+    let syntax: Vec<&Found> = found.iter().filter(|f| f.code == "syntax").collect();
+    assert_eq!(syntax.len(), 2, "only the alias chains are too deep: {found:#?}");
+    assert!(syntax.iter().all(|f| f.message.contains("nesting")), "{syntax:#?}");
+}
+
+#[test]
 fn an_alias_bomb_is_a_syntax_error() {
     let mut record = String::from(CLEAN_RECORD);
     record.push_str("x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");

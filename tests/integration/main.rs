@@ -10,5 +10,6 @@ mod check_inputs;
 mod commands_authoring;
 mod commands_reporting;
 mod commit_git;
+mod faults;
 mod render_docs;
 mod render_safety;

@@ -44,11 +44,15 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
     }
 }
 
+fn is_markdown(path: &str) -> bool {
+    Path::new(path).extension().is_some_and(|e| e == "md")
+}
+
 /// The generated Markdown documents of the project: path → text.
 pub fn documents(project: &Project) -> BTreeMap<String, String> {
     listing(project)
         .into_iter()
-        .filter(|(path, _)| path.ends_with(".md"))
+        .filter(|(path, _)| is_markdown(path))
         .map(|(path, bytes)| (path, String::from_utf8(bytes).expect("UTF-8 document")))
         .collect()
 }
@@ -482,7 +486,7 @@ fn only_renders_the_named_incident_and_refreshes_the_index() {
         // INC-2026-003 may change.
         let changed = before.get(path) != Some(bytes);
         let expected = path == "incidents/README.md"
-            || (path.starts_with("incidents/INC-2026-001/") && path.ends_with(".md"));
+            || (path.starts_with("incidents/INC-2026-001/") && is_markdown(path));
         assert_eq!(changed, expected, "{path}");
     }
     let index = project.read("incidents/README.md");

@@ -100,7 +100,7 @@ fn headings(text: &str) -> Vec<(usize, String)> {
     for event in Parser::new_ext(text, Options::ENABLE_TABLES) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                current = Some((level as usize, String::new()))
+                current = Some((level as usize, String::new()));
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, heading)) = current.as_mut() {
