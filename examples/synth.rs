@@ -20,10 +20,20 @@ const FIRST: [&str; 20] = [
     "liam", "mona", "nils", "olga", "pavel", "quinn", "rosa", "sven", "tara",
 ];
 const LAST: [&str; 10] = [
-    "moreau", "okafor", "lindqvist", "ng", "castillo", "weber", "santos", "kim", "haddad",
+    "moreau",
+    "okafor",
+    "lindqvist",
+    "ng",
+    "castillo",
+    "weber",
+    "santos",
+    "kim",
+    "haddad",
     "novak",
 ];
-const TEAMS: [&str; 6] = ["payments", "sre", "platform", "search", "identity", "support"];
+const TEAMS: [&str; 6] = [
+    "payments", "sre", "platform", "search", "identity", "support",
+];
 const SERVICES: [&str; 8] = [
     "checkout-api",
     "payments-gateway",
@@ -103,7 +113,10 @@ fn generate(dir: &Path, count: usize) -> std::io::Result<()> {
         std::fs::write(folder.join(format!("{id}.yaml")), text)?;
     }
     git(dir, &["add", "-A"])?;
-    git(dir, &["commit", "-q", "-m", &format!("synth: {count} records")])
+    git(
+        dir,
+        &["commit", "-q", "-m", &format!("synth: {count} records")],
+    )
 }
 
 fn git(dir: &Path, args: &[&str]) -> std::io::Result<()> {
@@ -117,7 +130,10 @@ fn git(dir: &Path, args: &[&str]) -> std::io::Result<()> {
     if status.success() {
         Ok(())
     } else {
-        Err(std::io::Error::other(format!("git {} failed", args.join(" "))))
+        Err(std::io::Error::other(format!(
+            "git {} failed",
+            args.join(" ")
+        )))
     }
 }
 
@@ -256,7 +272,11 @@ fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
     );
     out.push_str("communications:\n  updates:\n");
     for k in 0..12 {
-        let _ = writeln!(out, "    - at: {}", at(start, 5 + (minutes - 10) * int(k) / 11));
+        let _ = writeln!(
+            out,
+            "    - at: {}",
+            at(start, 5 + (minutes - 10) * int(k) / 11)
+        );
         if k % 4 == 0 {
             let _ = writeln!(out, "      channel: {}", rng.pick(&CHANNELS));
         }
@@ -278,7 +298,11 @@ fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
             rng.pick(&ACTIONS),
             person(k * 2),
             day(at(start, 60 * 24 * (7 + 7 * int(k)))),
-            if resolved && rng.below(30) > 0 { "done" } else { "open" },
+            if resolved && rng.below(30) > 0 {
+                "done"
+            } else {
+                "open"
+            },
             rng.pick(&["high", "medium", "low"])
         );
         if k == 0 {
@@ -290,7 +314,11 @@ fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
             out,
             "postmortem:\n  meeting_at: {}\n  status: {}",
             at(end, 60 * 24),
-            if rng.below(20) > 0 { "done" } else { "scheduled" }
+            if rng.below(20) > 0 {
+                "done"
+            } else {
+                "scheduled"
+            }
         );
     }
     let _ = writeln!(

@@ -345,7 +345,9 @@ pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
         Some((role, person)) if !role.trim().is_empty() && !person.trim().is_empty() => {
             Ok((role.trim().to_owned(), person.trim().to_owned()))
         }
-        _ => Err(format!("expected ROLE=PERSON, like incident_manager=alice, found `{text}`")),
+        _ => Err(format!(
+            "expected ROLE=PERSON, like incident_manager=alice, found `{text}`"
+        )),
     }
 }
 

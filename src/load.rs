@@ -77,9 +77,14 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
         // findings rather than a folder that may not be the right one.
         (Vec::new(), Vec::new())
     } else {
-        return Err(Error::NoIncidents { path: incidents_dir });
+        return Err(Error::NoIncidents {
+            path: incidents_dir,
+        });
     };
-    let loaded = read_records(&paths, &config, setup_failed)?;
+    let loaded: Vec<(Record, Vec<Finding>)> = paths
+        .par_iter()
+        .map(|(rel, abs)| read_record(rel, abs, &config, setup_failed))
+        .collect::<Result<_>>()?;
     let mut records = Vec::with_capacity(loaded.len());
     for (record, found) in loaded {
         if !setup_failed {
@@ -178,7 +183,10 @@ fn parse_into(rel: &str, bytes: &[u8], findings: &mut Vec<Finding>) -> Parsed {
         Ok(Some(node)) => Parsed::Document(node),
         Ok(None) => Parsed::Empty,
         Err(failure) => {
-            findings.push(Finding::new(Code::Syntax, rel, failure.pos, failure.message).maybe_help(failure.help));
+            findings.push(
+                Finding::new(Code::Syntax, rel, failure.pos, failure.message)
+                    .maybe_help(failure.help),
+            );
             Parsed::Broken
         }
     }
@@ -189,20 +197,6 @@ fn parse_into(rel: &str, bytes: &[u8], findings: &mut Vec<Finding>) -> Parsed {
 pub fn source_text(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned()
-}
-
-/// Stack for the threads that parse records. The parser recurses once per
-/// nesting level; at the 64 levels a record may use, an unoptimised build
-/// needs more than the 2 MiB rayon gives its threads by default.
-const PARSE_STACK_BYTES: usize = 64 * 1024 * 1024;
-
-/// Reads every record, in parallel, on threads with room for deep nesting.
-fn read_records(paths: &RecordPaths, config: &Config, setup_failed: bool) -> Result<Vec<(Record, Vec<Finding>)>> {
-    let read = || paths.par_iter().map(|(rel, abs)| read_record(rel, abs, config, setup_failed)).collect();
-    match rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK_BYTES).build() {
-        Ok(pool) => pool.install(read),
-        Err(_) => read(),
-    }
 }
 
 fn read_record(
@@ -225,7 +219,13 @@ pub fn read_source(rel: &str, stem: &str, text: &str, config: &Config) -> (Recor
     read_bytes(rel, stem, text.as_bytes(), config, false)
 }
 
-fn read_bytes(rel: &str, stem: &str, bytes: &[u8], config: &Config, setup_failed: bool) -> (Record, Vec<Finding>) {
+fn read_bytes(
+    rel: &str,
+    stem: &str,
+    bytes: &[u8],
+    config: &Config,
+    setup_failed: bool,
+) -> (Record, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut incident = None;
     let source = source_text(bytes);
@@ -236,12 +236,21 @@ fn read_bytes(rel: &str, stem: &str, bytes: &[u8], config: &Config, setup_failed
             findings = reader.findings;
         }
         Parsed::Empty => findings.push(
-            Finding::new(Code::Syntax, rel, Pos::START, "file is empty")
-                .help("write the record's keys (title, severity, status, started_at), or delete the file"),
+            Finding::new(Code::Syntax, rel, Pos::START, "file is empty").help(
+                "write the record's keys (title, severity, status, started_at), or delete the file",
+            ),
         ),
         Parsed::Document(_) | Parsed::Broken => {}
     }
-    (Record { path: rel.to_owned(), stem: stem.to_owned(), source, incident }, findings)
+    (
+        Record {
+            path: rel.to_owned(),
+            stem: stem.to_owned(),
+            source,
+            incident,
+        },
+        findings,
+    )
 }
 
 /// Record files: the path relative to the project folder, and on disk.

@@ -2,6 +2,8 @@
 //! changes only the bytes of that role's entry, so comments, key order,
 //! quoting and blank lines everywhere else stay exactly as they were.
 
+use std::fmt::Write as _;
+
 use crate::model::Instant;
 use crate::yaml::write::{block_or_scalar, scalar};
 use crate::yaml::{Node, Pos, SNode};
@@ -23,43 +25,90 @@ pub struct EditError {
 }
 
 /// `source` with `shift` appended to `role`. `root` is `source` parsed.
-pub fn append_shift(source: &str, root: &SNode, role: &str, shift: &NewShift<'_>) -> Result<String, EditError> {
+pub fn append_shift(
+    source: &str,
+    root: &SNode,
+    role: &str,
+    shift: &NewShift<'_>,
+) -> Result<String, EditError> {
     let lines = LineIndex::new(source);
-    let Node::Map(top) = &root.node else { return Err(error("the record", 1, "it is not a mapping")) };
+    let Node::Map(top) = &root.node else {
+        return Err(error("the record", 1, "it is not a mapping"));
+    };
     let Some((roles_key, roles)) = top.iter().find(|(k, _)| k.key_text() == "roles") else {
         let block = format!("roles:\n  {role}:\n{}", shift_lines(shift, 4, 6));
         return Ok(append_at_end(source, &block));
     };
     let Node::Map(entries) = &roles.node else {
-        return Err(error("`roles`", roles_key.pos.line, "write it as a block mapping (one role per line) first"));
+        return Err(error(
+            "`roles`",
+            roles_key.pos.line,
+            "write it as a block mapping (one role per line) first",
+        ));
     };
     if lines.char_at(source, roles.pos) == Some('{') {
-        return Err(error("`roles`", roles.pos.line, "it is a flow mapping `{…}`; write one role per line first"));
+        return Err(error(
+            "`roles`",
+            roles.pos.line,
+            "it is a flow mapping `{…}`; write one role per line first",
+        ));
     }
-    match entries.iter().find(|(k, _)| k.key_text() == role) {
-        Some((key, value)) => match &value.node {
-            Node::Seq(items) => append_to_list(source, &lines, value, items, shift),
-            Node::Scalar(_) => expand_shorthand(source, &lines, key, value, shift),
-            Node::Map(_) => Err(error(&format!("`{role}`"), key.pos.line, "it is a mapping, not a person or a list of shifts")),
-        },
-        None => {
-            let (last_key, _) = entries.last().ok_or_else(|| error("`roles`", roles_key.pos.line, "it is empty"))?;
-            let indent = last_key.pos.column - 1;
-            let end = entry_end(source, &lines, last_key.pos.line, indent);
-            let block = format!("{}{role}:\n{}", " ".repeat(indent), shift_lines(shift, indent + 2, indent + 4));
-            Ok(insert(source, end, &block))
-        }
+    let Some((key, value)) = entries.iter().find(|(k, _)| k.key_text() == role) else {
+        return add_role(source, &lines, roles_key, entries, role, shift);
+    };
+    match &value.node {
+        Node::Seq(items) => append_to_list(source, &lines, value, items, shift),
+        Node::Scalar(_) => expand_shorthand(source, &lines, key, value, shift),
+        Node::Map(_) => Err(error(
+            &format!("`{role}`"),
+            key.pos.line,
+            "it is a mapping, not a person or a list of shifts",
+        )),
     }
 }
 
+/// A role the record does not list yet goes after the last one, with the
+/// new shift as its first.
+fn add_role(
+    source: &str,
+    lines: &LineIndex,
+    roles_key: &SNode,
+    entries: &[(SNode, SNode)],
+    role: &str,
+    shift: &NewShift<'_>,
+) -> Result<String, EditError> {
+    let (last_key, _) = entries
+        .last()
+        .ok_or_else(|| error("`roles`", roles_key.pos.line, "it is empty"))?;
+    let indent = last_key.pos.column - 1;
+    let end = entry_end(source, lines, last_key.pos.line, indent);
+    let block = format!(
+        "{}{role}:\n{}",
+        " ".repeat(indent),
+        shift_lines(shift, indent + 2, indent + 4)
+    );
+    Ok(insert(source, end, &block))
+}
+
 /// `tech_lead: bob` → a two-shift list, the old owner's text kept as written.
-fn expand_shorthand(source: &str, lines: &LineIndex, key: &SNode, value: &SNode, shift: &NewShift<'_>) -> Result<String, EditError> {
+fn expand_shorthand(
+    source: &str,
+    lines: &LineIndex,
+    key: &SNode,
+    value: &SNode,
+    shift: &NewShift<'_>,
+) -> Result<String, EditError> {
     let what = format!("`{}`", key.key_text());
-    let (Some((key_start, key_len)), Some((value_start, value_len))) = (key.bytes, value.bytes) else {
+    let (Some((key_start, key_len)), Some((value_start, value_len))) = (key.bytes, value.bytes)
+    else {
         return Err(error(&what, key.pos.line, "its position is unknown"));
     };
     if value.pos.line != key.pos.line {
-        return Err(error(&what, key.pos.line, "its owner is not on the same line"));
+        return Err(error(
+            &what,
+            key.pos.line,
+            "its owner is not on the same line",
+        ));
     }
     let key_end = key_start + key_len;
     let value_end = value_start + value_len;
@@ -75,17 +124,36 @@ fn expand_shorthand(source: &str, lines: &LineIndex, key: &SNode, value: &SNode,
 }
 
 /// A block list of shifts: the new item goes after the last one.
-fn append_to_list(source: &str, lines: &LineIndex, list: &SNode, items: &[SNode], shift: &NewShift<'_>) -> Result<String, EditError> {
+fn append_to_list(
+    source: &str,
+    lines: &LineIndex,
+    list: &SNode,
+    items: &[SNode],
+    shift: &NewShift<'_>,
+) -> Result<String, EditError> {
     if lines.char_at(source, list.pos) == Some('[') {
-        return Err(error("the shift list", list.pos.line, "it is a flow list `[…]`; write one shift per line first"));
+        return Err(error(
+            "the shift list",
+            list.pos.line,
+            "it is a flow list `[…]`; write one shift per line first",
+        ));
     }
-    let last = items.last().ok_or_else(|| error("the shift list", list.pos.line, "it is empty"))?;
-    let line = lines.line(source, last.pos.line);
-    let key_col = last.pos.column - 1;
-    let dash = line.get(..key_col).and_then(|before| before.rfind('-')).ok_or_else(|| {
-        error("the shift list", last.pos.line, "its items are not written as `- owner: …`")
-    })?;
-    let end = entry_end(source, lines, last.pos.line, dash);
+    let last_item = items
+        .last()
+        .ok_or_else(|| error("the shift list", list.pos.line, "it is empty"))?;
+    let line = lines.line(source, last_item.pos.line);
+    let key_col = last_item.pos.column - 1;
+    let dash = line
+        .get(..key_col)
+        .and_then(|before| before.rfind('-'))
+        .ok_or_else(|| {
+            error(
+                "the shift list",
+                last_item.pos.line,
+                "its items are not written as `- owner: …`",
+            )
+        })?;
+    let end = entry_end(source, lines, last_item.pos.line, dash);
     Ok(insert(source, end, &shift_lines(shift, dash, key_col)))
 }
 
@@ -94,9 +162,9 @@ fn append_to_list(source: &str, lines: &LineIndex, list: &SNode, items: &[SNode]
 fn shift_lines(shift: &NewShift<'_>, dash: usize, keys: usize) -> String {
     let pad = " ".repeat(keys);
     let mut text = format!("{}- owner: {}\n", " ".repeat(dash), scalar(shift.owner));
-    text.push_str(&format!("{pad}from: {}\n", shift.from));
+    let _ = writeln!(text, "{pad}from: {}", shift.from);
     if let Some(note) = shift.note.filter(|n| !n.trim().is_empty()) {
-        text.push_str(&format!("{pad}handover:{}\n", block_or_scalar(note, keys)));
+        let _ = writeln!(text, "{pad}handover:{}", block_or_scalar(note, keys));
     }
     text
 }
@@ -125,7 +193,11 @@ fn insert(source: &str, at: usize, block: &str) -> String {
     let mut text = String::with_capacity(source.len() + block.len() + 1);
     text.push_str(&source[..at]);
     if !text.is_empty() && !text.ends_with('\n') {
-        text.push_str(if source.contains("\r\n") { "\r\n" } else { "\n" });
+        text.push_str(if source.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        });
     }
     text.push_str(&with_line_endings(block, source));
     text.push_str(&source[at..]);
@@ -138,11 +210,19 @@ fn append_at_end(source: &str, block: &str) -> String {
 
 /// Keeps a CRLF file CRLF.
 fn with_line_endings(block: &str, source: &str) -> String {
-    if source.contains("\r\n") { block.replace('\n', "\r\n") } else { block.to_owned() }
+    if source.contains("\r\n") {
+        block.replace('\n', "\r\n")
+    } else {
+        block.to_owned()
+    }
 }
 
 fn error(what: &str, line: usize, reason: &str) -> EditError {
-    EditError { what: what.to_owned(), line, reason: reason.to_owned() }
+    EditError {
+        what: what.to_owned(),
+        line,
+        reason: reason.to_owned(),
+    }
 }
 
 /// Byte offsets of line starts.
@@ -165,13 +245,18 @@ impl LineIndex {
     fn line<'s>(&self, source: &'s str, number: usize) -> &'s str {
         let start = self.starts.get(number - 1).copied().unwrap_or(source.len());
         let end = self.starts.get(number).map_or(source.len(), |&s| s - 1);
-        source.get(start..end.max(start)).unwrap_or_default().trim_end_matches('\r')
+        source
+            .get(start..end.max(start))
+            .unwrap_or_default()
+            .trim_end_matches('\r')
     }
 
     /// The byte offset after line `number`'s line ending (or the end).
     fn line_end(&self, source: &str, number: usize) -> usize {
         let start = self.starts.get(number - 1).copied().unwrap_or(source.len());
-        source[start..].find('\n').map_or(source.len(), |i| start + i + 1)
+        source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i + 1)
     }
 
     fn char_at(&self, source: &str, pos: Pos) -> Option<char> {
@@ -184,7 +269,11 @@ mod tests {
     use super::*;
 
     fn shift(note: Option<&'static str>) -> NewShift<'static> {
-        NewShift { owner: "carol", from: Instant::parse("2026-11-20T10:30:00Z").unwrap(), note }
+        NewShift {
+            owner: "carol",
+            from: Instant::parse("2026-11-20T10:30:00Z").unwrap(),
+            note,
+        }
     }
 
     fn edit(source: &str, role: &str, note: Option<&'static str>) -> String {
@@ -214,7 +303,10 @@ mod tests {
     #[test]
     fn a_missing_role_is_added_under_roles() {
         let source = "roles:\n  im: alice\ntimeline: []\n";
-        assert_eq!(edit(source, "tl", None), "roles:\n  im: alice\n  tl:\n    - owner: carol\n      from: 2026-11-20T10:30:00Z\ntimeline: []\n");
+        assert_eq!(
+            edit(source, "tl", None),
+            "roles:\n  im: alice\n  tl:\n    - owner: carol\n      from: 2026-11-20T10:30:00Z\ntimeline: []\n"
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! on one line with control characters escaped, so text from a record can
 //! neither break a row nor send escape sequences to the terminal.
 
+use std::fmt::Write as _;
+
 /// A table of text cells, printed with aligned columns.
 pub struct Table {
     header: Vec<String>,
@@ -11,11 +13,15 @@ pub struct Table {
 
 impl Table {
     pub fn new(header: &[&str]) -> Table {
-        Table { header: header.iter().map(|h| (*h).to_owned()).collect(), rows: Vec::new() }
+        Table {
+            header: header.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
     }
 
-    pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells.iter().map(|cell| one_line(cell)).collect());
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
+        self.rows
+            .push(cells.iter().map(|cell| one_line(cell.as_ref())).collect());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -46,7 +52,7 @@ impl Table {
         let mut text = String::new();
         let header = line(&self.header);
         if color {
-            text.push_str(&format!("\x1b[1m{header}\x1b[0m\n"));
+            let _ = writeln!(text, "\x1b[1m{header}\x1b[0m");
         } else {
             text.push_str(&header);
             text.push('\n');
@@ -69,7 +75,7 @@ fn one_line(text: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
-                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => out.push(c),
         }
@@ -84,15 +90,15 @@ mod tests {
     #[test]
     fn cells_stay_on_one_line_without_escape_sequences() {
         let mut table = Table::new(&["title"]);
-        table.row(vec!["two\nlines \u{1b}[31mred".into()]);
+        table.row(&["two\nlines \u{1b}[31mred"]);
         assert_eq!(table.render(false), "title\ntwo\\nlines \\u{1b}[31mred\n");
     }
 
     #[test]
     fn columns_align_to_the_widest_cell() {
         let mut table = Table::new(&["id", "title"]);
-        table.row(vec!["INC-1".into(), "a".into()]);
-        table.row(vec!["X".into(), "bb".into()]);
+        table.row(&["INC-1", "a"]);
+        table.row(&["X", "bb"]);
         assert_eq!(table.render(false), "id     title\nINC-1  a\nX      bb\n");
     }
 }

@@ -134,9 +134,14 @@ fn updates(rules: &Rules<'_>, subject: &mut Subject<'_>) {
                 .push(
                     Code::UpdateGap,
                     comms_pos,
-                    format!("no update was recorded in {}, longer than the cadence of {cadence}", Span(lasted)),
+                    format!(
+                        "no update was recorded in {}, longer than the cadence of {cadence}",
+                        Span(lasted)
+                    ),
                 )
-                .help = Some("record the updates that were published under `communications.updates`".to_owned());
+                .help = Some(
+                "record the updates that were published under `communications.updates`".to_owned(),
+            );
         }
     }
     if !incident.is_resolved() {
@@ -166,7 +171,10 @@ fn postmortem(rules: &Rules<'_>, subject: &mut Subject<'_>) {
             .push(
                 Code::PostmortemDueLate,
                 due.pos,
-                format!("postmortem due {} is later than the {} limit of {limit}", due.value, incident.severity.value),
+                format!(
+                    "postmortem due {} is later than the {} limit of {limit}",
+                    due.value, incident.severity.value
+                ),
             )
             .help = Some(format!("hold the postmortem by {limit}"));
     }
@@ -182,7 +190,11 @@ fn postmortem(rules: &Rules<'_>, subject: &mut Subject<'_>) {
         && rules.now.utc_date() > due.0
     {
         subject
-            .push(Code::PostmortemOverdue, incident.pos_of("postmortem"), format!("the postmortem was due on {due}"))
+            .push(
+                Code::PostmortemOverdue,
+                incident.pos_of("postmortem"),
+                format!("the postmortem was due on {due}"),
+            )
             .help = Some("hold the postmortem and set `postmortem.status: done`".to_owned());
     }
 }

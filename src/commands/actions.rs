@@ -23,7 +23,9 @@ struct ActionRow {
     link: Option<String>,
 }
 
-const COLUMNS: [&str; 7] = ["incident", "title", "owner", "due", "status", "priority", "link"];
+const COLUMNS: [&str; 7] = [
+    "incident", "title", "owner", "due", "status", "priority", "link",
+];
 
 pub fn run(context: &Context, args: &ActionsArgs) -> Result<u8> {
     let workspace = load::load(&context.root, context.config.as_deref())?;
@@ -36,7 +38,12 @@ pub fn run(context: &Context, args: &ActionsArgs) -> Result<u8> {
         for action in &incident.actions {
             let open = action.status == ActionStatus::Open;
             let owner = action.owner.as_ref().map(|o| o.value.clone());
-            if (args.open && !open) || args.owner.as_ref().is_some_and(|w| owner.as_ref() != Some(w)) {
+            if (args.open && !open)
+                || args
+                    .owner
+                    .as_ref()
+                    .is_some_and(|w| owner.as_ref() != Some(w))
+            {
                 continue;
             }
             rows.push(ActionRow {
@@ -56,17 +63,23 @@ pub fn run(context: &Context, args: &ActionsArgs) -> Result<u8> {
     }
     let text = match args.format {
         ActionsFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "actions": rows }))
-                .unwrap_or_default();
+            let mut text =
+                serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "actions": rows }))
+                    .unwrap_or_default();
             text.push('\n');
             text
         }
         ActionsFormat::Csv => csv(&rows),
         ActionsFormat::Table => {
-            let mut table = Table::new(&["INCIDENT", "TITLE", "OWNER", "DUE", "STATUS", "PRIORITY", "LINK"]);
+            let mut table = Table::new(&[
+                "INCIDENT", "TITLE", "OWNER", "DUE", "STATUS", "PRIORITY", "LINK",
+            ]);
             for row in &rows {
-                let cells = fields(row).into_iter().map(|f| if f.is_empty() { "-".to_owned() } else { f }).collect();
-                table.row(cells);
+                let cells: Vec<String> = fields(row)
+                    .into_iter()
+                    .map(|f| if f.is_empty() { "-".to_owned() } else { f })
+                    .collect();
+                table.row(&cells);
             }
             table.render(context.output.color)
         }
@@ -78,17 +91,26 @@ pub fn run(context: &Context, args: &ActionsArgs) -> Result<u8> {
 /// `--owner` must name someone in the roster (when there is one) or the
 /// owner of some action, so a typo is not mistaken for "no actions".
 fn known_owner(workspace: &Workspace, owner: &str) -> Result<()> {
-    let Some(roster) = &workspace.roster else { return Ok(()) };
+    let Some(roster) = &workspace.roster else {
+        return Ok(());
+    };
     let owners: Vec<&str> = workspace
         .incidents()
-        .flat_map(|(_, incident)| incident.actions.iter().filter_map(|a| a.owner.as_ref().map(|o| o.value.as_str())))
+        .flat_map(|(_, incident)| {
+            incident
+                .actions
+                .iter()
+                .filter_map(|a| a.owner.as_ref().map(|o| o.value.as_str()))
+        })
         .collect();
     if roster.get(owner).is_some() || owners.contains(&owner) {
         return Ok(());
     }
     let help = suggest::did_you_mean(owner, roster.keys().chain(owners.iter().copied()))
         .unwrap_or_else(|| "`people.yaml` lists who can own actions".to_owned());
-    Err(Error::Usage(format!("--owner {owner}: not in the roster; {help}")))
+    Err(Error::Usage(format!(
+        "--owner {owner}: not in the roster; {help}"
+    )))
 }
 
 fn fields(row: &ActionRow) -> Vec<String> {

@@ -101,8 +101,16 @@ fn changed_records(context: &Context, rev: &str) -> Result<BTreeSet<String>> {
 /// The configuration and roster files, named as their findings name them
 /// (`people: ./team/people.yaml` is `team/people.yaml`).
 fn setup_files(workspace: &Workspace) -> Vec<String> {
-    let roster = load::relative(&workspace.root, &workspace.root.join(&workspace.config.people));
-    workspace.config_file.iter().cloned().chain([roster]).collect()
+    let roster = load::relative(
+        &workspace.root,
+        &workspace.root.join(&workspace.config.people),
+    );
+    workspace
+        .config_file
+        .iter()
+        .cloned()
+        .chain([roster])
+        .collect()
 }
 
 fn keep(finding: &Finding, changed: &BTreeSet<String>, setup_files: &[String]) -> bool {

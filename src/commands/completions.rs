@@ -19,7 +19,10 @@ pub fn man() -> Result<u8> {
     let mut out = Vec::new();
     clap_mangen::Man::new(command)
         .render(&mut out)
-        .map_err(|source| Error::Write { path: "standard output".into(), source })?;
+        .map_err(|source| Error::Write {
+            path: "standard output".into(),
+            source,
+        })?;
     crate::print(&String::from_utf8_lossy(&out));
     Ok(0)
 }

@@ -105,11 +105,20 @@ jobs:
 "#;
 
 pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
-    let dir = args.target.as_ref().map_or_else(|| context.root.clone(), |d| context.root.join(d));
-    fs::create_dir_all(&dir).map_err(|source| Error::Write { path: dir.clone(), source })?;
+    let dir = args
+        .target
+        .as_ref()
+        .map_or_else(|| context.root.clone(), |d| context.root.join(d));
+    fs::create_dir_all(&dir).map_err(|source| Error::Write {
+        path: dir.clone(),
+        source,
+    })?;
     if Repository::discover(&dir)?.is_none() {
         git::init(&dir)?;
-        context.output.say(&format!("initialised a git repository in {}", dir.display()));
+        context.output.say(&format!(
+            "initialised a git repository in {}",
+            dir.display()
+        ));
     }
     let has_records = has_records(&dir.join("incidents"));
     write_new(context, &dir, "rolecall.yaml", &commented_defaults())?;
@@ -121,7 +130,12 @@ pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
     };
     write_example(context, &dir, roster_written, has_records)?;
     write_new(context, &dir, ".github/workflows/rolecall.yml", WORKFLOW)?;
-    write_new(context, &dir, "rolecall.schema.json", &super::schema::schema_json(SchemaKind::Incident))?;
+    write_new(
+        context,
+        &dir,
+        "rolecall.schema.json",
+        &super::schema::schema_json(SchemaKind::Incident),
+    )?;
     context.output.say("next: edit people.yaml, then `rolecall new --title … --severity SEV2`, `rolecall check`, `rolecall render`");
     Ok(0)
 }
@@ -130,7 +144,12 @@ pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
 /// added only beside that roster and where there are no records yet: a
 /// repository that has its own must still pass `check` after `init`
 /// (for the same reason no example roster is added beside records).
-fn write_example(context: &Context, dir: &Path, roster_written: bool, has_records: bool) -> Result<()> {
+fn write_example(
+    context: &Context,
+    dir: &Path,
+    roster_written: bool,
+    has_records: bool,
+) -> Result<()> {
     const EXAMPLE_PATH: &str = "incidents/EXAMPLE-1.yaml";
     let incidents = dir.join("incidents");
     let skip = if dir.join(EXAMPLE_PATH).exists() {
@@ -146,29 +165,41 @@ fn write_example(context: &Context, dir: &Path, roster_written: bool, has_record
         return write_new(context, dir, EXAMPLE_PATH, EXAMPLE).map(|_| ());
     };
     context.output.say(&format!("no example record: {reason}"));
-    fs::create_dir_all(&incidents).map_err(|source| Error::Write { path: incidents.clone(), source })
+    fs::create_dir_all(&incidents).map_err(|source| Error::Write {
+        path: incidents.clone(),
+        source,
+    })
 }
 
 /// Whether `dir` holds a `*.yaml` or `*.yml` file at any depth.
 fn has_records(dir: &Path) -> bool {
-    walkdir::WalkDir::new(dir).into_iter().filter_map(std::result::Result::ok).any(|entry| {
-        let name = entry.file_name().to_string_lossy();
-        entry.file_type().is_file() && (name.ends_with(".yaml") || name.ends_with(".yml"))
-    })
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .any(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.file_type().is_file() && (name.ends_with(".yaml") || name.ends_with(".yml"))
+        })
 }
 
 /// Writes `rel` under `dir` unless it exists (then says it was kept);
 /// whether it wrote it.
-fn write_new(context: &Context, dir: &Path, rel: &str, content: &str) -> Result<bool> {
+fn write_new(context: &Context, dir: &Path, rel: &str, text: &str) -> Result<bool> {
     let path = dir.join(rel);
     if path.exists() || path.is_symlink() {
         context.output.say(&format!("kept {rel} (it exists)"));
         return Ok(false);
     }
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_owned(), source })?;
+        fs::create_dir_all(parent).map_err(|source| Error::Write {
+            path: parent.to_owned(),
+            source,
+        })?;
     }
-    crate::render::files::write_atomic(&path, content.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })?;
+    crate::render::files::write_atomic(&path, text.as_bytes()).map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
     context.output.say(&format!("wrote {rel}"));
     Ok(true)
 }
@@ -182,7 +213,10 @@ fn commented_defaults() -> String {
          # Where records are read:\n\
          incidents: incidents\n\n",
     );
-    for line in DEFAULTS_YAML.lines().skip_while(|l| l.starts_with('#') || l.is_empty()) {
+    for line in DEFAULTS_YAML
+        .lines()
+        .skip_while(|l| l.starts_with('#') || l.is_empty())
+    {
         if line.starts_with("incidents:") {
             continue;
         }

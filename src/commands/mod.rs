@@ -43,18 +43,32 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
 /// it are reported like `check` reports them.
 pub fn load_config(context: &Context) -> Result<crate::model::Config> {
     let mut findings = Vec::new();
-    let (config, _, ok) = crate::load::load_config(&context.root, context.config.as_deref(), &mut findings)?;
+    let (config, _, ok) =
+        crate::load::load_config(&context.root, context.config.as_deref(), &mut findings)?;
     if ok {
         return Ok(config);
     }
     let summary = crate::report::Summary::new(0, &findings);
-    eprint!("{}", crate::report::render(crate::report::Format::Human, &findings, &summary, &context.root, context.output.color_err));
+    eprint!(
+        "{}",
+        crate::report::render(
+            crate::report::Format::Human,
+            &findings,
+            &summary,
+            &context.root,
+            context.output.color_err
+        )
+    );
     Err(Error::Content("the configuration has errors".to_owned()))
 }
 
 /// Says on stderr when some records could not be read (they are left out).
 pub fn warn_unreadable(context: &Context, workspace: &crate::load::Workspace) {
-    let unreadable = workspace.records.iter().filter(|r| r.incident.is_none()).count();
+    let unreadable = workspace
+        .records
+        .iter()
+        .filter(|r| r.incident.is_none())
+        .count();
     if workspace.setup_failed {
         eprintln!("warning: the configuration or roster has errors; run `rolecall check`");
     } else if unreadable > 0 && !context.output.quiet {
@@ -67,7 +81,11 @@ pub fn warn_unreadable(context: &Context, workspace: &crate::load::Workspace) {
 
 /// `ROLE=PERSON` from the command line: an exclusive role of the catalogue
 /// and, when there is a roster, a person in it.
-pub fn validate_assignment(workspace: &crate::load::Workspace, role: &str, person: &str) -> Result<()> {
+pub fn validate_assignment(
+    workspace: &crate::load::Workspace,
+    role: &str,
+    person: &str,
+) -> Result<()> {
     let config = &workspace.config;
     match config.role(role) {
         None => {
@@ -82,10 +100,16 @@ pub fn validate_assignment(workspace: &crate::load::Workspace, role: &str, perso
         }
         Some(_) => {}
     }
-    if let Some(roster) = workspace.roster.as_ref().filter(|r| r.get(person).is_none()) {
+    if let Some(roster) = workspace
+        .roster
+        .as_ref()
+        .filter(|r| r.get(person).is_none())
+    {
         let help = crate::suggest::did_you_mean(person, roster.keys())
             .unwrap_or_else(|| "add them to the roster first".to_owned());
-        return Err(Error::Usage(format!("`{person}` is not in the roster; {help}")));
+        return Err(Error::Usage(format!(
+            "`{person}` is not in the roster; {help}"
+        )));
     }
     Ok(())
 }

@@ -29,19 +29,32 @@ struct RoleLine {
 pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
     let workspace = load::load(&context.root, context.config.as_deref())?;
     if workspace.setup_failed {
-        return Err(Error::Content("the configuration or roster has errors; run `rolecall check`".to_owned()));
+        return Err(Error::Content(
+            "the configuration or roster has errors; run `rolecall check`".to_owned(),
+        ));
     }
     let now = Instant(jiff::Timestamp::now());
-    let started = args.started_at.unwrap_or_else(|| Instant(now.0.round(jiff::Unit::Second).unwrap_or(now.0)));
+    let started = args
+        .started_at
+        .unwrap_or_else(|| super::handover::whole_seconds(now));
     validate(&workspace, args)?;
     let id = choose_id(&workspace, args.id.as_deref(), started)?;
-    let rel = load::relative(&workspace.root, &workspace.incidents_dir().join(format!("{id}.yaml")));
+    let rel = load::relative(
+        &workspace.root,
+        &workspace.incidents_dir().join(format!("{id}.yaml")),
+    );
     if context.root.join(&rel).exists() {
-        return Err(Error::Usage(format!("{rel} already exists; rolecall will not overwrite it")));
+        return Err(Error::Usage(format!(
+            "{rel} already exists; rolecall will not overwrite it"
+        )));
     }
     let text = render_record(&workspace, &rel, &id, started, args)?;
     verify(context, &workspace, &rel, &id, &text, now)?;
-    let change = Change::Write { path: rel.clone(), content: text.into_bytes(), previous: None };
+    let change = Change::Write {
+        path: rel.clone(),
+        content: text.into_bytes(),
+        previous: None,
+    };
     let request = CommitRequest {
         no_commit: !args.commit,
         author: args.author.as_deref(),
@@ -51,8 +64,12 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
     let committed = commit::write_and_commit(&context.root, &[change], &request)?;
     context.output.say(&format!("created {rel}"));
     match committed {
-        Committed::Commit { info } => context.output.say(&format!("committed {} {}", info.short_id, info.subject)),
-        Committed::NoRepository if args.commit => context.output.say("not committed: not inside a git work tree"),
+        Committed::Commit { info } => context
+            .output
+            .say(&format!("committed {} {}", info.short_id, info.subject)),
+        Committed::NoRepository if args.commit => context
+            .output
+            .say("not committed: not inside a git work tree"),
         _ => {}
     }
     Ok(0)
@@ -62,9 +79,23 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
 fn validate(workspace: &Workspace, args: &NewArgs) -> Result<()> {
     let config = &workspace.config;
     if config.severity(&args.severity).is_none() {
-        let help = suggest::did_you_mean(&args.severity, config.severities.keys().map(String::as_str))
-            .unwrap_or_else(|| format!("severities: {}", config.severities.keys().cloned().collect::<Vec<_>>().join(", ")));
-        return Err(Error::Usage(format!("--severity {}: unknown severity; {help}", args.severity)));
+        let help =
+            suggest::did_you_mean(&args.severity, config.severities.keys().map(String::as_str))
+                .unwrap_or_else(|| {
+                    format!(
+                        "severities: {}",
+                        config
+                            .severities
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+        return Err(Error::Usage(format!(
+            "--severity {}: unknown severity; {help}",
+            args.severity
+        )));
     }
     if args.title.trim().is_empty() {
         return Err(Error::Usage("--title: the title is empty".to_owned()));
@@ -79,12 +110,23 @@ fn validate(workspace: &Workspace, args: &NewArgs) -> Result<()> {
 fn choose_id(workspace: &Workspace, wanted: Option<&str>, started: Instant) -> Result<String> {
     let id = match wanted {
         Some(id) if is_valid_key(id) => id.to_owned(),
-        Some(id) => return Err(Error::Usage(format!("--id {id}: {}", crate::model::config::KEY_RULE))),
+        Some(id) => {
+            return Err(Error::Usage(format!(
+                "--id {id}: {}",
+                crate::model::config::KEY_RULE
+            )));
+        }
         None => next_id(workspace, started),
     };
-    let taken = workspace.records.iter().find(|r| r.stem == id || r.incident.as_ref().is_some_and(|i| i.id == id));
+    let taken = workspace
+        .records
+        .iter()
+        .find(|r| r.stem == id || r.incident.as_ref().is_some_and(|i| i.id == id));
     match taken {
-        Some(record) => Err(Error::Usage(format!("{} already has the id {id}; choose another with --id", record.path))),
+        Some(record) => Err(Error::Usage(format!(
+            "{} already has the id {id}; choose another with --id",
+            record.path
+        ))),
         None => Ok(id),
     }
 }
@@ -96,7 +138,12 @@ fn next_id(workspace: &Workspace, started: Instant) -> String {
     let highest = workspace
         .records
         .iter()
-        .flat_map(|r| [Some(r.stem.as_str()), r.incident.as_ref().map(|i| i.id.as_str())])
+        .flat_map(|r| {
+            [
+                Some(r.stem.as_str()),
+                r.incident.as_ref().map(|i| i.id.as_str()),
+            ]
+        })
         .flatten()
         .filter_map(|id| id.strip_prefix(&prefix))
         .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
@@ -106,20 +153,43 @@ fn next_id(workspace: &Workspace, started: Instant) -> String {
     format!("{prefix}{:03}", highest.saturating_add(1))
 }
 
-fn render_record(workspace: &Workspace, rel: &str, id: &str, started: Instant, args: &NewArgs) -> Result<String> {
-    let templates = Templates::load(&workspace.root, &workspace.config.templates, workspace.roster.as_ref())
-        .map_err(|e| Error::Content(e.to_string()))?;
+fn render_record(
+    workspace: &Workspace,
+    rel: &str,
+    id: &str,
+    started: Instant,
+    args: &NewArgs,
+) -> Result<String> {
+    let templates = Templates::load(
+        &workspace.root,
+        &workspace.config.templates,
+        workspace.roster.as_ref(),
+    )
+    .map_err(|e| Error::Content(e.to_string()))?;
     let mut context = tera::Context::new();
-    let schema = workspace.root.join(SCHEMA_FILE).is_file().then(|| schema_path(rel)).flatten();
+    let schema = workspace
+        .root
+        .join(SCHEMA_FILE)
+        .is_file()
+        .then(|| schema_path(rel))
+        .flatten();
     context.insert("schema", &schema);
     context.insert("id", &scalar(id));
     context.insert("title", &scalar(&args.title));
     context.insert("severity", &scalar(&args.severity));
     context.insert("started_at", &started.to_string());
-    let roles: Vec<RoleLine> =
-        args.roles.iter().map(|(key, person)| RoleLine { key: key.clone(), person: scalar(person) }).collect();
+    let roles: Vec<RoleLine> = args
+        .roles
+        .iter()
+        .map(|(key, person)| RoleLine {
+            key: key.clone(),
+            person: scalar(person),
+        })
+        .collect();
     context.insert("roles", &roles);
-    templates.render_raw("record.yaml.tera", &context).map_err(|e| Error::Content(e.to_string()))
+    templates
+        .render_raw("record.yaml.tera", &context)
+        .map_err(|e| Error::Content(e.to_string()))
 }
 
 /// The schema file, relative to the folder of the record at `record_rel`
@@ -137,20 +207,38 @@ fn schema_path(record_rel: &str) -> Option<String> {
 }
 
 /// The new record must pass `check`, except for roles still missing.
-fn verify(context: &Context, workspace: &Workspace, rel: &str, id: &str, text: &str, now: Instant) -> Result<()> {
+fn verify(
+    context: &Context,
+    workspace: &Workspace,
+    rel: &str,
+    id: &str,
+    text: &str,
+    now: Instant,
+) -> Result<()> {
     let (record, mut findings) = load::read_source(rel, id, text, &workspace.config);
     if let Some(incident) = &record.incident {
-        let rules = Rules { config: &workspace.config, roster: workspace.roster.as_ref(), now };
+        let rules = Rules {
+            config: &workspace.config,
+            roster: workspace.roster.as_ref(),
+            now,
+        };
         findings.extend(check::check_record(&rules, &record, incident));
     }
     let allowed = [Code::MissingOwner, Code::VacantRole];
-    let errors: Vec<_> =
-        findings.into_iter().filter(|f| f.severity == Severity::Error && !allowed.contains(&f.code)).collect();
+    let errors: Vec<_> = findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error && !allowed.contains(&f.code))
+        .collect();
     if errors.is_empty() {
         return Ok(());
     }
-    eprint!("{}", super::handover::show_findings(&errors, text, context.output.color_err));
-    Err(Error::Content(format!("the new record would not pass `check` (lines above as it would be written); {rel} was not written")))
+    eprint!(
+        "{}",
+        super::handover::show_findings(&errors, text, context.output.color_err)
+    );
+    Err(Error::Content(format!(
+        "the new record would not pass `check` (lines above as it would be written); {rel} was not written"
+    )))
 }
 
 #[cfg(test)]
@@ -159,9 +247,18 @@ mod tests {
 
     #[test]
     fn the_schema_path_climbs_out_of_the_records_folder() {
-        assert_eq!(schema_path("incidents/INC-1.yaml").as_deref(), Some("../rolecall.schema.json"));
-        assert_eq!(schema_path("records/2026/INC-1.yaml").as_deref(), Some("../../rolecall.schema.json"));
-        assert_eq!(schema_path("INC-1.yaml").as_deref(), Some("rolecall.schema.json"));
+        assert_eq!(
+            schema_path("incidents/INC-1.yaml").as_deref(),
+            Some("../rolecall.schema.json")
+        );
+        assert_eq!(
+            schema_path("records/2026/INC-1.yaml").as_deref(),
+            Some("../../rolecall.schema.json")
+        );
+        assert_eq!(
+            schema_path("INC-1.yaml").as_deref(),
+            Some("rolecall.schema.json")
+        );
         assert_eq!(schema_path("../elsewhere/INC-1.yaml"), None);
     }
 }

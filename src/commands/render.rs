@@ -139,10 +139,13 @@ fn describe(change: &Change) -> String {
 
 /// `would create …` / `would update …` / `would remove …`, one per line.
 fn would_lines(changes: &Changes) -> String {
-    changes.changes.iter().fold(String::new(), |mut text, change| {
-        let _ = writeln!(text, "would {}", describe(change));
-        text
-    })
+    changes
+        .changes
+        .iter()
+        .fold(String::new(), |mut text, change| {
+            let _ = writeln!(text, "would {}", describe(change));
+            text
+        })
 }
 
 fn report_check(context: &Context, plan: &DocumentPlan, changes: &Changes) -> u8 {

@@ -23,8 +23,9 @@ pub fn run(context: &Context, args: &RolesArgs) -> Result<u8> {
     let rows = rows(&config);
     let text = match args.format {
         TableFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "roles": rows }))
-                .unwrap_or_default();
+            let mut text =
+                serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "roles": rows }))
+                    .unwrap_or_default();
             text.push('\n');
             text
         }
@@ -34,9 +35,13 @@ pub fn run(context: &Context, args: &RolesArgs) -> Result<u8> {
                 let required = if row.required_by.is_empty() {
                     "-".to_owned()
                 } else {
-                    format!("{} (from {})", row.required_by.join(", "), row.required_from)
+                    format!(
+                        "{} (from {})",
+                        row.required_by.join(", "),
+                        row.required_from
+                    )
                 };
-                table.row(vec![
+                table.row(&[
                     row.key.to_owned(),
                     row.name.to_owned(),
                     if row.exclusive { "yes" } else { "no" }.to_owned(),

@@ -48,10 +48,15 @@ pub fn run(context: &Context, args: &StatusArgs) -> Result<u8> {
         .filter(|(_, i)| !args.open || !i.is_resolved())
         .map(|(record, incident)| row(&workspace, &record.path, incident, now))
         .collect();
-    rows.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| a.id.cmp(&b.id)));
+    rows.sort_by(|a, b| {
+        b.started_at
+            .cmp(&a.started_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     let text = match args.format {
         TableFormat::Json => {
-            let doc = serde_json::json!({ "version": 1, "now": now.to_string(), "incidents": rows });
+            let doc =
+                serde_json::json!({ "version": 1, "now": now.to_string(), "incidents": rows });
             let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
             text.push('\n');
             text
@@ -70,24 +75,44 @@ pub(super) fn left_out_code(workspace: &Workspace) -> u8 {
 
 fn row(workspace: &Workspace, file: &str, incident: &Incident, now: Instant) -> Row {
     let config = &workspace.config;
-    let end = incident.resolved_at.as_ref().filter(|_| incident.is_resolved()).map_or(now, |r| r.value);
-    let required = config.severity(&incident.severity).map(|s| s.required_roles.clone()).unwrap_or_default();
+    let end = incident
+        .resolved_at
+        .as_ref()
+        .filter(|_| incident.is_resolved())
+        .map_or(now, |r| r.value);
+    let required = config
+        .severity(&incident.severity)
+        .map(|s| s.required_roles.clone())
+        .unwrap_or_default();
     let roles = required
         .iter()
         .filter(|key| {
-            config.role(key).is_some_and(|d| d.required_from == RequiredFrom::Declared || incident.is_resolved())
+            config.role(key).is_some_and(|d| {
+                d.required_from == RequiredFrom::Declared || incident.is_resolved()
+            })
         })
         .map(|key| {
-            let owner = incident.role(key).and_then(|r| r.shifts.last()).map(|s| s.owner.value.clone());
-            RoleCell { role: key.value.clone(), vacant: owner.is_none(), owner }
+            let owner = incident
+                .role(key)
+                .and_then(|r| r.shifts.last())
+                .map(|s| s.owner.value.clone());
+            RoleCell {
+                role: key.value.clone(),
+                vacant: owner.is_none(),
+                owner,
+            }
         })
         .collect();
     let next_update = next_update_due(incident, incident.update_every(config));
-    let postmortem_status = incident.postmortem.as_ref().and_then(|p| p.status.as_ref()).map(|s| match s.value {
-        PostmortemStatus::Pending => "pending",
-        PostmortemStatus::Scheduled => "scheduled",
-        PostmortemStatus::Done => "done",
-    });
+    let postmortem_status = incident
+        .postmortem
+        .as_ref()
+        .and_then(|p| p.status.as_ref())
+        .map(|s| match s.value {
+            PostmortemStatus::Pending => "pending",
+            PostmortemStatus::Scheduled => "scheduled",
+            PostmortemStatus::Done => "done",
+        });
     let postmortem_due = incident.postmortem_due(config);
     Row {
         id: incident.id.clone(),
@@ -106,19 +131,37 @@ fn row(workspace: &Workspace, file: &str, incident: &Incident, now: Instant) -> 
             && postmortem_due.is_some_and(|due| now.utc_date() > due.0),
         postmortem_due: postmortem_due.map(|d| d.to_string()),
         postmortem_status,
-        open_actions: incident.actions.iter().filter(|a| a.status == ActionStatus::Open).count(),
+        open_actions: incident
+            .actions
+            .iter()
+            .filter(|a| a.status == ActionStatus::Open)
+            .count(),
     }
 }
 
 /// The last update (or the start) plus the cadence, while open.
 fn next_update_due(incident: &Incident, cadence: Option<Span>) -> Option<Instant> {
     let cadence = cadence.filter(|_| !incident.is_resolved())?;
-    let last = incident.updates().iter().map(|u| u.at.value).max().unwrap_or(incident.started_at.value);
+    let last = incident
+        .updates()
+        .iter()
+        .map(|u| u.at.value)
+        .max()
+        .unwrap_or(incident.started_at.value);
     Some(Instant(last.0 + cadence.0))
 }
 
 fn table(rows: &[Row]) -> Table {
-    let mut table = Table::new(&["ID", "SEV", "STATUS", "AGE", "ROLES", "NEXT UPDATE", "POSTMORTEM", "OPEN ACTIONS"]);
+    let mut table = Table::new(&[
+        "ID",
+        "SEV",
+        "STATUS",
+        "AGE",
+        "ROLES",
+        "NEXT UPDATE",
+        "POSTMORTEM",
+        "OPEN ACTIONS",
+    ]);
     for row in rows {
         let roles: Vec<String> = row
             .roles
@@ -130,20 +173,30 @@ fn table(rows: &[Row]) -> Table {
             (Some(due), false) => short_time(due),
             (None, _) => "-".to_owned(),
         };
-        let postmortem = match (&row.postmortem_due, row.postmortem_status, row.postmortem_overdue) {
+        let postmortem = match (
+            &row.postmortem_due,
+            row.postmortem_status,
+            row.postmortem_overdue,
+        ) {
             (_, Some("done"), _) => "done".to_owned(),
             (Some(due), _, true) => format!("due {due} OVERDUE"),
             (Some(due), _, false) => format!("due {due}"),
             (None, Some(status), _) => status.to_owned(),
             (None, None, _) => "-".to_owned(),
         };
-        let age = crate::model::time::compact_duration(jiff::SignedDuration::from_secs(row.age_seconds / 60 * 60));
-        table.row(vec![
+        let age = crate::model::time::compact_duration(jiff::SignedDuration::from_secs(
+            row.age_seconds / 60 * 60,
+        ));
+        table.row(&[
             row.id.clone(),
             row.severity.clone(),
             row.status.to_owned(),
             age,
-            if roles.is_empty() { "-".to_owned() } else { roles.join(" ") },
+            if roles.is_empty() {
+                "-".to_owned()
+            } else {
+                roles.join(" ")
+            },
             next,
             postmortem,
             row.open_actions.to_string(),
@@ -155,5 +208,8 @@ fn table(rows: &[Row]) -> Table {
 /// `2026-11-20T09:14:00Z` → `2026-11-20 09:14`.
 fn short_time(rfc3339: &str) -> String {
     let text = rfc3339.replacen('T', " ", 1);
-    text.strip_suffix(":00Z").or_else(|| text.strip_suffix('Z')).unwrap_or(&text).to_owned()
+    text.strip_suffix(":00Z")
+        .or_else(|| text.strip_suffix('Z'))
+        .unwrap_or(&text)
+        .to_owned()
 }

@@ -272,7 +272,11 @@ fn validate(r: &mut Reader<'_>, config: &Config) {
             && !config.roles.contains_key(&boss.value)
         {
             let (message, help) = unknown(&boss.value);
-            findings.push((boss.pos, format!("{message} in `reports_to` of `{}`", role.key), help));
+            findings.push((
+                boss.pos,
+                format!("{message} in `reports_to` of `{}`", role.key),
+                help,
+            ));
         }
     }
     for severity in config.severities.values() {

@@ -21,10 +21,12 @@ pub(super) fn check(text: &str) -> Result<(), ParseFailure> {
 /// `>>>>>>>`, or diff3's `|||||||`) at the start of a line.
 fn conflict_marker(text: &str) -> Option<ParseFailure> {
     let is_marker = |line: &str| {
-        ["<<<<<<<", ">>>>>>>", "|||||||", "======="].iter().any(|m| {
-            line.strip_prefix(m)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
-        })
+        ["<<<<<<<", ">>>>>>>", "|||||||", "======="]
+            .iter()
+            .any(|m| {
+                line.strip_prefix(m)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
+            })
     };
     let index = text.lines().position(is_marker)?;
     Some(ParseFailure::at(index + 1, 1, "unresolved merge-conflict marker").help(
@@ -41,8 +43,12 @@ pub(super) fn only_comments(text: &str) -> bool {
 }
 
 fn too_deep(line: usize, column: usize) -> ParseFailure {
-    ParseFailure::at(line, column, format!("nesting deeper than {MAX_DEPTH} levels"))
-        .help("records never need this much nesting; flatten the structure")
+    ParseFailure::at(
+        line,
+        column,
+        format!("nesting deeper than {MAX_DEPTH} levels"),
+    )
+    .help("records never need this much nesting; flatten the structure")
 }
 
 /// What one pass over the lines knows about where it is.
@@ -94,7 +100,8 @@ impl Scan {
     /// One character inside a quoted scalar: how many to move on (an
     /// escape, `\"` or `''`, takes two); a closing quote ends it.
     fn step_quoted(&mut self, quote: char, c: char, next: Option<char>) -> usize {
-        let escaped = (quote == '"' && c == '\\') || (quote == '\'' && c == '\'' && next == Some('\''));
+        let escaped =
+            (quote == '"' && c == '\\') || (quote == '\'' && c == '\'' && next == Some('\''));
         if escaped {
             return 2;
         }
@@ -135,7 +142,8 @@ impl Scan {
                 continue;
             }
             let after_space = i == 0 || matches!(chars[i - 1].1, ' ' | '\t');
-            let separated = next.is_none_or(|n| n == ' ' || n == '\t' || (self.flow > 0 && ",]}".contains(n)));
+            let separated =
+                next.is_none_or(|n| n == ' ' || n == '\t' || (self.flow > 0 && ",]}".contains(n)));
             match c {
                 '#' if after_space => break,
                 ' ' | '\t' => {}
@@ -155,7 +163,9 @@ impl Scan {
                     node_start = false;
                 }
                 ',' if self.flow > 0 => node_start = true,
-                '|' | '>' if node_start && self.flow == 0 && is_block_header(&line[chars[i].0 + 1..]) => {
+                '|' | '>'
+                    if node_start && self.flow == 0 && is_block_header(&line[chars[i].0 + 1..]) =>
+                {
                     self.text_above = Some(start);
                     return Ok(keyed);
                 }
@@ -187,7 +197,10 @@ impl Scan {
 
 /// `---` or `...`, alone or followed by a space.
 fn is_document_marker(line: &str) -> bool {
-    ["---", "..."].iter().any(|m| line.strip_prefix(m).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t'])))
+    ["---", "..."].iter().any(|m| {
+        line.strip_prefix(m)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    })
 }
 
 /// The 0-based columns of the `- ` indicators that open a line, and the
@@ -312,8 +325,12 @@ mod tests {
     /// Nested data with awkward text, as a YAML emitter writes it.
     fn tree() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
         use proptest::prelude::*;
-        let text = proptest::string::string_regex("[a-c \t\n\"'#:,\\[\\]{}|>&*!%@`-]{0,12}").expect("regex");
-        let leaf = prop_oneof![text.prop_map(serde_json::Value::String), any::<i32>().prop_map(serde_json::Value::from)];
+        let text = proptest::string::string_regex("[a-c \t\n\"'#:,\\[\\]{}|>&*!%@`-]{0,12}")
+            .expect("regex");
+        let leaf = prop_oneof![
+            text.prop_map(serde_json::Value::String),
+            any::<i32>().prop_map(serde_json::Value::from)
+        ];
         leaf.prop_recursive(6, 48, 4, |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),

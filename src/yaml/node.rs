@@ -134,13 +134,44 @@ pub fn parse(bytes: &[u8]) -> Result<Option<SNode>, ParseFailure> {
     if super::guard::only_comments(text) {
         return Ok(None);
     }
+    parse_on_big_stack(text).map(Some)
+}
+
+/// Stack for the parser's thread. The parser recurses once per nesting
+/// level; at the 64 levels a record may use, an unoptimised build needs more
+/// than the 2 MiB that test and rayon threads get.
+const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Runs the parser on a thread of its own with [`PARSER_STACK_BYTES`], so
+/// it is safe whichever thread calls it (and a panic in it is a finding,
+/// not a crash).
+fn parse_on_big_stack(text: &str) -> Result<SNode, ParseFailure> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("yaml-parser".to_owned())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || parse_text(text));
+        match spawned {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(ParseFailure::at(
+                    1,
+                    1,
+                    "the YAML parser failed on this file",
+                ))
+            }),
+            Err(_) => parse_text(text),
+        }
+    })
+}
+
+fn parse_text(text: &str) -> Result<SNode, ParseFailure> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
         budget: Some(budget()),
     };
     match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options) {
-        Ok(root) => Ok(Some(root.into())),
+        Ok(root) => Ok(root.into()),
         Err(error) => Err(describe(&error)),
     }
 }
@@ -192,7 +223,7 @@ fn describe(error: &serde_saphyr::Error) -> ParseFailure {
             "`{key}` is already set earlier in this mapping; keep one of them"
         ));
     } else if message.starts_with("multiple YAML documents") {
-        failure.message = "more than one YAML document in the file".to_owned();
+        "more than one YAML document in the file".clone_into(&mut failure.message);
         failure.help = Some("a file holds one record: remove the `---` line, or move the second record to its own file".to_owned());
     } else if let Some((message, help)) = over_budget(&message) {
         failure.message = message;
@@ -430,7 +461,11 @@ mod tests {
         for text in ["", "\n \n", "# nothing\n", "\u{feff}---\n# x\n...\n"] {
             assert!(matches!(parse(text.as_bytes()), Ok(None)), "{text:?}");
         }
-        assert!(fail("# x\n<<<<<<< HEAD\n").message.contains("merge-conflict"));
+        assert!(
+            fail("# x\n<<<<<<< HEAD\n")
+                .message
+                .contains("merge-conflict")
+        );
     }
 
     #[test]
@@ -459,7 +494,10 @@ mod tests {
             text.push_str("k:\n");
         }
         text.push_str(&" ".repeat(40));
-        text.push_str(&format!("k: {}{}\n", "[".repeat(40), "]".repeat(40)));
+        text.push_str("k: ");
+        text.push_str(&"[".repeat(40));
+        text.push_str(&"]".repeat(40));
+        text.push('\n');
         let f = fail(&text);
         assert_eq!(f.message, "nesting deeper than 64 levels");
         assert!(!f.message.contains('{'), "no debug dump: {f:?}");

@@ -3,6 +3,8 @@
 //! blocks (`|`) for multi-line text. Every choice is verified by parsing it
 //! back, so what rolecall writes always reads as exactly what it was given.
 
+use std::fmt::Write as _;
+
 use super::{Node, Scalar, parse};
 
 /// `text` as a YAML scalar that reads back as exactly `text`.
@@ -25,7 +27,7 @@ fn quoted(text: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
             c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') => {
-                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
             }
             c => out.push(c),
         }
@@ -37,22 +39,32 @@ fn quoted(text: &str) -> String {
 /// A cheap first filter: text that YAML might read back unchanged as a
 /// plain string. [`reads_back`] has the final word.
 fn looks_plain_safe(text: &str) -> bool {
-    let Some(first) = text.chars().next() else { return false };
-    let reserved = ["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"];
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    let reserved = [
+        "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~",
+    ];
     first.is_alphanumeric()
         && !text.ends_with(' ')
         && !reserved.contains(&text.to_lowercase().as_str())
         && text.parse::<f64>().is_err()
         && !text.contains(": ")
         && !text.contains(" #")
-        && text.chars().all(|c| c.is_alphanumeric() || " -_.,()/'@+".contains(c))
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || " -_.,()/'@+".contains(c))
 }
 
 /// Whether `document` (one mapping, key `k`) parses with `k` holding the
 /// string `expected`.
 fn reads_back(document: &str, expected: &str) -> bool {
-    let Ok(Some(root)) = parse(document.as_bytes()) else { return false };
-    let Node::Map(entries) = root.node else { return false };
+    let Ok(Some(root)) = parse(document.as_bytes()) else {
+        return false;
+    };
+    let Node::Map(entries) = root.node else {
+        return false;
+    };
     matches!(entries.as_slice(), [(_, value)] if matches!(&value.node, Node::Scalar(Scalar::Str(s)) if s == expected))
 }
 
@@ -106,7 +118,9 @@ mod tests {
     fn read_back(value: &str, indent: usize) -> String {
         let text = format!("{}k:{value}\n", " ".repeat(indent));
         let root = parse(text.as_bytes()).unwrap().unwrap();
-        let Node::Map(entries) = root.node else { panic!("not a map") };
+        let Node::Map(entries) = root.node else {
+            panic!("not a map")
+        };
         match &entries[0].1.node {
             Node::Scalar(Scalar::Str(s)) => s.clone(),
             other => panic!("not text: {other:?} in {text:?}"),
@@ -116,8 +130,27 @@ mod tests {
     #[test]
     fn scalars_read_back_unchanged() {
         let texts = [
-            "alice", "Checkout API returns 502", "yes", "1.5", "a: b", "# x", "x #y", "\"q\" \\ ", "tab\there", "ünï",
-            "0x1F", "1_000", "0o17", "0b101", "- leading dash", "", " x", "x ", "~", "null", "2026-11-20",
+            "alice",
+            "Checkout API returns 502",
+            "yes",
+            "1.5",
+            "a: b",
+            "# x",
+            "x #y",
+            "\"q\" \\ ",
+            "tab\there",
+            "ünï",
+            "0x1F",
+            "1_000",
+            "0o17",
+            "0b101",
+            "- leading dash",
+            "",
+            " x",
+            "x ",
+            "~",
+            "null",
+            "2026-11-20",
         ];
         for text in texts {
             assert_eq!(read_back(&format!(" {}", scalar(text)), 0), text, "{text}");
@@ -126,17 +159,29 @@ mod tests {
 
     #[test]
     fn plain_where_it_reads_back_and_quoted_where_yaml_would_type_it() {
-        assert_eq!(scalar("Checkout API returns 502"), "Checkout API returns 502");
+        assert_eq!(
+            scalar("Checkout API returns 502"),
+            "Checkout API returns 502"
+        );
         assert_eq!(scalar("0x1F"), "\"0x1F\"");
         assert_eq!(scalar("yes"), "\"yes\"");
     }
 
     #[test]
     fn multi_line_text_becomes_a_block_that_reads_back_exactly() {
-        assert_eq!(block_or_scalar("first line\n\nsecond: line", 4), " |-\n      first line\n\n      second: line");
-        assert_eq!(read_back(&block_or_scalar("first line\n\nsecond: line", 4), 4), "first line\n\nsecond: line");
+        assert_eq!(
+            block_or_scalar("first line\n\nsecond: line", 4),
+            " |-\n      first line\n\n      second: line"
+        );
+        assert_eq!(
+            read_back(&block_or_scalar("first line\n\nsecond: line", 4), 4),
+            "first line\n\nsecond: line"
+        );
         assert_eq!(read_back(&block_or_scalar("a\nb\n", 2), 2), "a\nb\n");
-        assert_eq!(read_back(&block_or_scalar("  indented\nfirst", 2), 2), "  indented\nfirst");
+        assert_eq!(
+            read_back(&block_or_scalar("  indented\nfirst", 2), 2),
+            "  indented\nfirst"
+        );
         assert_eq!(read_back(&block_or_scalar("a\n\n\n", 2), 2), "a\n\n\n");
         assert_eq!(read_back(&block_or_scalar("a\r\nb", 2), 2), "a\r\nb");
     }

@@ -441,6 +441,12 @@ fn quiet_hides_warnings_in_human_output_but_not_the_counts() {
     run.code(1);
     assert!(!run.stdout.contains("warning["), "{}", run.stdout);
     assert!(
+        run.stdout
+            .ends_with("checked 2 incidents: 1 error, 1 warning\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
         run.stdout.contains("error[missing-owner]"),
         "{}",
         run.stdout

@@ -326,14 +326,21 @@ fn a_broken_configuration_hides_record_problems_too() {
     project.record("INC-1", "title: [\n");
     let (run, found) = check_json(&project, &[]);
     run.code(1);
-    assert_eq!(found.iter().map(|f| f.file.as_str()).collect::<Vec<_>>(), ["rolecall.yaml"], "{found:#?}");
+    assert_eq!(
+        found.iter().map(|f| f.file.as_str()).collect::<Vec<_>>(),
+        ["rolecall.yaml"],
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn a_broken_configuration_naming_its_own_incidents_folder_is_still_reported() {
     let project = Project::new();
     std::fs::remove_dir(project.abs("incidents")).expect("remove incidents");
-    project.file("rolecall.yaml", "incidents: records\nroles:\n  scribe: {}\n");
+    project.file(
+        "rolecall.yaml",
+        "incidents: records\nroles:\n  scribe: {}\n",
+    );
     project.file("records/INC-1.yaml", CLEAN_RECORD);
     assert!(!project.exists("incidents"));
     let (run, found) = check_json(&project, &[]);
@@ -360,7 +367,12 @@ fn an_empty_roster_knows_nobody() {
     let (run, found) = check_json(&project, &[]);
     run.code(1);
     assert_eq!(found.len(), 4, "{found:#?}");
-    assert!(found.iter().all(|f| f.code == "unknown-person" && f.file == "incidents/INC-1.yaml"), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .all(|f| f.code == "unknown-person" && f.file == "incidents/INC-1.yaml"),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -737,7 +749,11 @@ fn nesting_of_64_levels_is_allowed() {
 #[test]
 fn many_records_nested_to_the_limit_are_read_without_crashing() {
     let project = Project::new();
-    let flow = format!("{CLEAN_RECORD}links: {}{}\n", "[".repeat(63), "]".repeat(63));
+    let flow = format!(
+        "{CLEAN_RECORD}links: {}{}\n",
+        "[".repeat(63),
+        "]".repeat(63)
+    );
     let mut block = format!("{CLEAN_RECORD}extra:\n");
     for depth in 1..63 {
         block.push_str(&" ".repeat(depth));
@@ -754,8 +770,15 @@ fn many_records_nested_to_the_limit_are_read_without_crashing() {
     run.code(1);
     assert_eq!(crate::check_codes::parse_report(&run)["incidents"], 8);
     let syntax: Vec<&Found> = found.iter().filter(|f| f.code == "syntax").collect();
-    assert_eq!(syntax.len(), 2, "only the alias chains are too deep: {found:#?}");
-    assert!(syntax.iter().all(|f| f.message.contains("nesting")), "{syntax:#?}");
+    assert_eq!(
+        syntax.len(),
+        2,
+        "only the alias chains are too deep: {found:#?}"
+    );
+    assert!(
+        syntax.iter().all(|f| f.message.contains("nesting")),
+        "{syntax:#?}"
+    );
 }
 
 #[test]
