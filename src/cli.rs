@@ -164,13 +164,13 @@ pub struct NewArgs {
     /// Assign a role: ROLE=PERSON (repeatable).
     #[arg(long = "role", value_name = "ROLE=PERSON", value_parser = parse_assignment)]
     pub roles: Vec<(String, String)>,
-    /// Use this id instead of the next INC-<year>-<NNN>.
+    /// Use this id instead of the next `INC-<year>-<NNN>`.
     #[arg(long)]
     pub id: Option<String>,
     /// Commit the new record.
     #[arg(long)]
     pub commit: bool,
-    /// Author and committer of the commit, "Name <email>".
+    /// Author and committer of the commit, `Name <email>`.
     #[arg(long, value_name = "NAME <EMAIL>", requires = "commit")]
     pub author: Option<String>,
 }
@@ -295,7 +295,7 @@ pub struct CommitArgs {
     /// Write the files but do not commit them.
     #[arg(long)]
     pub no_commit: bool,
-    /// Author and committer of the commit, "Name <email>".
+    /// Author and committer of the commit, `"Name <email>"`.
     #[arg(long, value_name = "NAME <EMAIL>")]
     pub author: Option<String>,
     /// Replace the commit message's subject.

@@ -157,11 +157,13 @@ fn append_to_list(
     Ok(insert(source, end, &shift_lines(shift, dash, key_col)))
 }
 
-/// The lines of a new shift: `- owner:` at `dash`, the other keys at `keys`.
+/// The lines of a new shift: `-` at `dash`, the keys at `keys` (as the
+/// list's other items have them, however far after the dash that is).
 /// A note is kept even on a role's first shift, so nothing typed is lost.
 fn shift_lines(shift: &NewShift<'_>, dash: usize, keys: usize) -> String {
     let pad = " ".repeat(keys);
-    let mut text = format!("{}- owner: {}\n", " ".repeat(dash), scalar(shift.owner));
+    let gap = " ".repeat(keys.saturating_sub(dash + 1).max(1));
+    let mut text = format!("{}-{gap}owner: {}\n", " ".repeat(dash), scalar(shift.owner));
     let _ = writeln!(text, "{pad}from: {}", shift.from);
     if let Some(note) = shift.note.filter(|n| !n.trim().is_empty()) {
         let _ = writeln!(text, "{pad}handover:{}", block_or_scalar(note, keys));
@@ -306,6 +308,15 @@ mod tests {
         assert_eq!(
             edit(source, "tl", None),
             "roles:\n  im: alice\n  tl:\n    - owner: carol\n      from: 2026-11-20T10:30:00Z\ntimeline: []\n"
+        );
+    }
+
+    #[test]
+    fn a_new_item_lines_its_keys_up_with_the_others() {
+        let source = "roles:\n  im:\n  -   owner: alice\n  -   owner: bob\n      from: 2026-11-20T10:00:00Z\n";
+        assert_eq!(
+            edit(source, "im", None),
+            format!("{source}  -   owner: carol\n      from: 2026-11-20T10:30:00Z\n")
         );
     }
 

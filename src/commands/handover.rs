@@ -2,6 +2,9 @@
 //! (changing only that role's bytes), re-check it, render the incident's
 //! documents, and commit record and documents together.
 
+use std::fs;
+use std::path::Path;
+
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
 use crate::check::{self, Code, Finding, Rules, Severity};
@@ -35,31 +38,13 @@ pub fn run(context: &Context, args: &HandoverArgs) -> Result<u8> {
     let index = find_record(&workspace, &args.id)?;
     super::validate_assignment(&workspace, &args.role, &args.to)?;
     let now = Instant(jiff::Timestamp::now());
-    let at = args
-        .at
-        .unwrap_or_else(|| whole_seconds(now));
-    let edited = edit_record(
-        context,
-        &workspace,
-        &workspace.records[index],
-        args,
-        at,
-        now,
-    )?;
-    let (path, previous) = (
-        edited.record.path.clone(),
-        workspace.records[index].source.clone().into_bytes(),
-    );
+    let at = args.at.unwrap_or_else(|| whole_seconds(now));
+    let record = &workspace.records[index];
+    let edited = edit_record(context, &workspace, record, args, at, now)?;
+    let record_change = record_change(&context.root, record, &edited.text)?;
     workspace.records[index] = edited.record;
     let (plan, mut changes) = plan_changes(&workspace, std::slice::from_ref(&args.id))?;
-    changes.changes.insert(
-        0,
-        Change::Write {
-            path: path.clone(),
-            content: edited.text.into_bytes(),
-            previous: Some(previous),
-        },
-    );
+    changes.changes.insert(0, record_change);
     let request = CommitRequest {
         no_commit: args.commit.no_commit,
         author: args.commit.author.as_deref(),
@@ -73,15 +58,17 @@ pub fn run(context: &Context, args: &HandoverArgs) -> Result<u8> {
             .collect(),
     };
     let committed = commit::write_and_commit(&context.root, &changes.changes, &request)?;
-    context.output.say(&match edited.from {
+    let handed = match edited.from {
         Some(from) => format!(
             "handed {} of {} from {from} to {} at {at}",
             args.role, args.id, args.to
         ),
         None => format!("gave {} of {} to {} from {at}", args.role, args.id, args.to),
-    });
+    };
+    context.output.say(&handed);
     context.output.say(&format!(
-        "updated {path}; rendered {} for 1 incident: {} written, {} unchanged, {} removed",
+        "updated {}; rendered {} for 1 incident: {} written, {} unchanged, {} removed",
+        changes.changes[0].path(),
         plural(plan.documents.len(), "document"),
         changes.written().saturating_sub(1),
         changes.unchanged,
@@ -97,6 +84,34 @@ pub fn run(context: &Context, args: &HandoverArgs) -> Result<u8> {
         _ => {}
     }
     Ok(0)
+}
+
+/// Writing the edited record over the file as it is on disk, keeping a
+/// byte-order mark the file starts with (the loaded text has none).
+fn record_change(root: &Path, record: &Record, edited: &str) -> Result<Change> {
+    let path = root.join(&record.path);
+    let on_disk = fs::read(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    if load::source_text(&on_disk) != record.source {
+        return Err(Error::Write {
+            path,
+            source: std::io::Error::other(
+                "it changed while rolecall was reading it; nothing was written, run rolecall again",
+            ),
+        });
+    }
+    let bom = if on_disk.starts_with("\u{feff}".as_bytes()) {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    Ok(Change::Write {
+        path: record.path.clone(),
+        content: format!("{bom}{edited}").into_bytes(),
+        previous: Some(on_disk),
+    })
 }
 
 /// `now` without its fraction of a second, for timestamps rolecall writes

@@ -184,7 +184,10 @@ impl Output {
         let mut text = format!("{red}error{reset}{bold}: {error}{reset}\n");
         let mut source = std::error::Error::source(error);
         while let Some(cause) = source {
-            let _ = writeln!(text, "  caused by: {cause}");
+            let cause_text = cause.to_string();
+            if !text.contains(&cause_text) {
+                let _ = writeln!(text, "  caused by: {cause_text}");
+            }
             source = cause.source();
         }
         if let Some(help) = error.help() {

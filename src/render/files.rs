@@ -280,6 +280,8 @@ fn apply_one(root: &Path, change: &Change) -> std::io::Result<()> {
             write_atomic(&path, content)
         }
         Change::Remove { .. } => {
+            #[cfg(debug_assertions)]
+            injected_fault("remove")?;
             fs::remove_file(&path)?;
             remove_empty_parents(root, &path);
             Ok(())
@@ -306,7 +308,36 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> std::io::Result<()> {
     }
     file.write_all(content)?;
     file.as_file().sync_data()?;
+    #[cfg(debug_assertions)]
+    injected_fault("write")?;
     file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Test-only fault injection, compiled into debug builds only (release
+/// builds have none of it): with `ROLECALL_FAIL_WRITE_AT=N` in the
+/// environment, the N-th file operation of the process fails with an
+/// injected I/O error. Operations are counted from 1: every write through
+/// [`write_atomic`] (failing once the temporary file is written, before it
+/// replaces the target) and every removal by [`apply`]. The integration
+/// tests (`tests/integration/faults.rs`) stop `render` at each operation in
+/// turn and show that the repository is left as it was.
+#[cfg(debug_assertions)]
+fn injected_fault(operation: &str) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static OPERATIONS: AtomicUsize = AtomicUsize::new(0);
+    let Some(at) = std::env::var("ROLECALL_FAIL_WRITE_AT")
+        .ok()
+        .and_then(|value| value.trim().parse::<usize>().ok())
+    else {
+        return Ok(());
+    };
+    let count = OPERATIONS.fetch_add(1, Ordering::SeqCst) + 1;
+    if count == at {
+        return Err(std::io::Error::other(format!(
+            "injected fault: file operation {count} ({operation}) failed (ROLECALL_FAIL_WRITE_AT={at})"
+        )));
+    }
     Ok(())
 }
 

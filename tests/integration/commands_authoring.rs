@@ -472,5 +472,7 @@ fn new_without_started_at_starts_now_in_whole_seconds() {
     let started = text(at(&record, &["started_at"]));
     let parsed: jiff::Timestamp = started.parse().expect("a timestamp");
     assert!(!started.contains('.'), "{started}");
-    assert!(parsed >= before - jiff::SignedDuration::from_secs(1) && parsed <= jiff::Timestamp::now());
+    assert!(
+        parsed >= before - jiff::SignedDuration::from_secs(1) && parsed <= jiff::Timestamp::now()
+    );
 }

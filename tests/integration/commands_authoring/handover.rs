@@ -409,12 +409,69 @@ roles:
 ";
     let project = one_record(open);
     let before = jiff::Timestamp::now();
-    let run = project.run(&["handover", ID, "incident_manager", "--to", "bob", "--no-commit"]);
+    let run = project.run(&[
+        "handover",
+        ID,
+        "incident_manager",
+        "--to",
+        "bob",
+        "--no-commit",
+    ]);
     run.code(0);
     let record = parse_yaml(&project.read(RECORD));
     let from = text(at(&record, &["roles", "incident_manager", "1", "from"]));
     let parsed: jiff::Timestamp = from.parse().expect("a timestamp");
     assert!(from.ends_with('Z') && !from.contains('.'), "{from}");
     let slack = jiff::SignedDuration::from_secs(1);
-    assert!(parsed >= before - slack && parsed <= jiff::Timestamp::now(), "{from}");
+    assert!(
+        parsed >= before - slack && parsed <= jiff::Timestamp::now(),
+        "{from}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_kept() {
+    let crlf = format!("\u{feff}{}", CLEAN_RECORD.replace('\n', "\r\n"));
+    let project = one_record(&crlf);
+    handover(
+        &project,
+        "tech_lead",
+        "erin",
+        "2026-11-20T09:20:00Z",
+        &["--no-commit", "--note", "two\nlines"],
+    )
+    .code(0);
+    let after = project.read(RECORD);
+    let role_line = "  tech_lead: bob\r\n";
+    let start = crlf.find(role_line).expect("role line");
+    let expected_role = "  tech_lead:\r\n    - owner: bob\r\n    - owner: erin\r\n      from: 2026-11-20T09:20:00Z\r\n      handover: |-\r\n        two\r\n        lines\r\n";
+    assert_eq!(&after[..start], &crlf[..start], "the prefix changed");
+    assert_eq!(&after[start..start + expected_role.len()], expected_role);
+    assert_eq!(
+        &after[start + expected_role.len()..],
+        &crlf[start + role_line.len()..]
+    );
+}
+
+#[test]
+fn handover_refuses_during_a_merge_and_without_an_identity() {
+    let project = rendered_repo();
+    let before = files_under(&project, "incidents");
+    let sha = head(&project);
+    project.file(".git/MERGE_HEAD", format!("{sha}\n"));
+    let run = handover(&project, "tech_lead", "erin", "2026-11-20T09:20:00Z", &[]);
+    run.code(2);
+    assert_mentions(&run, &["merge"]);
+    assert_eq!(files_under(&project, "incidents"), before);
+
+    let anonymous = Project::new();
+    anonymous.git_ok(&["init", "-q", "-b", "main"]);
+    anonymous
+        .file("people.yaml", PEOPLE)
+        .record(ID, CLEAN_RECORD);
+    let run = handover(&anonymous, "tech_lead", "erin", "2026-11-20T09:20:00Z", &[]);
+    run.code(2);
+    assert_mentions(&run, &["user.name"]);
+    assert_eq!(anonymous.read(RECORD), CLEAN_RECORD);
+    assert!(!anonymous.exists("incidents/INC-2026-001"));
 }

@@ -1,0 +1,395 @@
+//! Committing exactly the given paths: the commit's tree is HEAD's tree with
+//! those paths replaced or removed (never the index), so whatever the user
+//! has staged, modified or left untracked stays as it was.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use git2::build::TreeUpdateBuilder;
+use git2::{Commit, FileMode, ObjectType, Oid, Tree};
+
+use super::head::Head;
+use super::identity::CommitSignatures;
+use super::{GitError, Repository, git};
+
+/// One path to commit: new content or removal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathChange {
+    Write { path: String, content: Vec<u8> },
+    Remove { path: String },
+}
+
+impl PathChange {
+    /// The repository-relative, `/`-separated path.
+    pub fn path(&self) -> &str {
+        match self {
+            PathChange::Write { path, .. } | PathChange::Remove { path } => path,
+        }
+    }
+}
+
+/// The commit `commit_paths` created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full hexadecimal id.
+    pub id: String,
+    /// Abbreviated id (at least 7 characters, unique in the repository).
+    pub short_id: String,
+    /// First line of the message.
+    pub subject: String,
+    /// Whether the commit was made on a detached HEAD.
+    pub detached: bool,
+}
+
+/// One change that actually alters HEAD's tree.
+pub(super) struct Planned<'c> {
+    pub(super) path: &'c str,
+    /// Blob id and content, or `None` for a removal.
+    pub(super) blob: Option<(Oid, &'c [u8])>,
+}
+
+impl Repository {
+    /// Whether `changes` would alter HEAD's tree, i.e. whether `commit_paths` would commit.
+    /// Writes nothing to the repository.
+    pub fn would_commit(&self, changes: &[PathChange]) -> Result<bool, GitError> {
+        let head = self.read_head()?;
+        Ok(!plan(head.tree()?.as_ref(), changes)?.is_empty())
+    }
+
+    /// Commits exactly `changes` on top of HEAD (tree = HEAD's tree with `changes` applied), moves
+    /// the branch (or detached HEAD) and refreshes the index entries of the committed paths only.
+    /// Returns `None`, without committing, when the tree would not change.
+    pub fn commit_paths(
+        &self,
+        changes: &[PathChange],
+        message: &str,
+        sigs: &CommitSignatures,
+    ) -> Result<Option<CommitInfo>, GitError> {
+        let message =
+            git2::message_prettify(message, None).map_err(git("clean up the commit message"))?;
+        let subject = message.lines().next().unwrap_or_default().to_owned();
+        if subject.is_empty() {
+            return Err(GitError::EmptyMessage);
+        }
+        let head = self.read_head()?;
+        let base = head.tree()?;
+        let planned = plan(base.as_ref(), changes)?;
+        if planned.is_empty() {
+            return Ok(None);
+        }
+        self.write_blobs(&planned)?;
+        let tree = self.build_tree(base.as_ref(), &planned)?;
+        if base.as_ref().map(Tree::id) == Some(tree.id()) {
+            return Ok(None);
+        }
+        let parents: Vec<&Commit<'_>> = head.commit().into_iter().collect();
+        let (author, committer) = (sigs.author.signature()?, sigs.committer.signature()?);
+        let id = self
+            .inner
+            .commit(None, &author, &committer, &message, &tree, &parents)
+            .map_err(git("create the commit"))?;
+        #[cfg(debug_assertions)]
+        injected_fault()?;
+        self.move_head(&head, id, &subject)?;
+        let short_id = self.short_id(id);
+        if let Some(workdir) = self.workdir() {
+            self.update_index(workdir, &planned)
+                .map_err(|e| GitError::IndexNotUpdated {
+                    short_id: short_id.clone(),
+                    reason: e.to_string(),
+                })?;
+        }
+        Ok(Some(CommitInfo {
+            id: id.to_string(),
+            short_id,
+            subject,
+            detached: matches!(head, Head::Detached { .. }),
+        }))
+    }
+
+    /// HEAD's tree (or the empty tree) with `planned` applied.
+    fn build_tree(
+        &self,
+        base: Option<&Tree<'_>>,
+        planned: &[Planned<'_>],
+    ) -> Result<Tree<'_>, GitError> {
+        let context = "build the commit tree";
+        let empty;
+        let base = if let Some(base) = base {
+            base
+        } else {
+            let id = self
+                .inner
+                .treebuilder(None)
+                .and_then(|b| b.write())
+                .map_err(git(context))?;
+            empty = self.inner.find_tree(id).map_err(git(context))?;
+            &empty
+        };
+        let mut updates = TreeUpdateBuilder::new();
+        for change in planned {
+            match change.blob {
+                Some((id, _)) => updates.upsert(change.path, id, FileMode::Blob),
+                None => updates.remove(change.path),
+            };
+        }
+        let id = updates
+            .create_updated(&self.inner, base)
+            .map_err(git(context))?;
+        self.inner.find_tree(id).map_err(git(context))
+    }
+}
+
+/// Test-only fault injection, compiled into debug builds only (release builds
+/// have none of it): with `ROLECALL_FAIL_COMMIT=1` in the environment,
+/// `commit_paths` fails after writing the commit object and before moving
+/// HEAD, as when another process refuses the ref update. The integration
+/// tests (`tests/integration/faults.rs`) use it to show that the files written
+/// before the commit are put back.
+#[cfg(debug_assertions)]
+fn injected_fault() -> Result<(), GitError> {
+    match std::env::var_os("ROLECALL_FAIL_COMMIT") {
+        Some(value) if value == "1" => Err(GitError::Git {
+            context: "update HEAD".to_owned(),
+            error: git2::Error::from_str("injected fault (ROLECALL_FAIL_COMMIT=1)"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The changes (last one per path wins) that alter `base`; errors on invalid paths.
+fn plan<'c>(
+    base: Option<&Tree<'_>>,
+    changes: &'c [PathChange],
+) -> Result<Vec<Planned<'c>>, GitError> {
+    let mut by_path = BTreeMap::new();
+    for change in changes {
+        check_path(change.path())?;
+        by_path.insert(change.path(), change);
+    }
+    let mut planned = Vec::new();
+    for (path, change) in by_path {
+        let existing = base.and_then(|tree| tree.get_path(Path::new(path)).ok());
+        let blob = match change {
+            PathChange::Write { content, .. } => {
+                let id = Oid::hash_object(ObjectType::Blob, content).map_err(git("hash a blob"))?;
+                let same = existing
+                    .is_some_and(|e| e.id() == id && e.filemode() == i32::from(FileMode::Blob));
+                if same {
+                    continue;
+                }
+                Some((id, content.as_slice()))
+            }
+            PathChange::Remove { .. } if existing.is_none() => continue,
+            PathChange::Remove { .. } => None,
+        };
+        planned.push(Planned { path, blob });
+    }
+    Ok(planned)
+}
+
+/// Rejects paths that are not plain, relative, '/'-separated work tree paths.
+fn check_path(path: &str) -> Result<(), GitError> {
+    let reason = if path.is_empty() {
+        "the path is empty"
+    } else if path.contains(['\\', '\0']) {
+        "use `/` as the separator and no NUL bytes"
+    } else if path
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        "the path must be relative and normalised (no leading `/`, empty, `.` or `..` parts)"
+    } else if path.split('/').any(|c| c.eq_ignore_ascii_case(".git")) {
+        "paths inside `.git` cannot be committed"
+    } else {
+        return Ok(());
+    };
+    Err(GitError::InvalidPath {
+        path: path.to_owned(),
+        reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::HeadState;
+    use crate::git::test_support::{git_in, init_with_commit, lines, put, sigs, write};
+    use std::fs;
+    use tempfile::TempDir;
+
+    /// `git ls-files --stage --debug` (which never writes the index) minus entries under `docs/`
+    /// and the size/flags lines.
+    fn index_dump_without_docs(dir: &Path) -> String {
+        let dump = git_in(dir, &["ls-files", "--stage", "--debug"]);
+        let mut keep = true;
+        let mut out = String::new();
+        for line in dump.lines() {
+            if !line.starts_with(' ') {
+                keep = !line.contains("\tdocs/");
+            }
+            // Writing the index may zero the size of racily clean entries (git does the same).
+            if keep && !line.trim_start().starts_with("size:") {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn commits_exactly_the_paths_and_keeps_other_index_entries() {
+        let (tmp, repo) = init_with_commit();
+        let dir = tmp.path();
+        write(dir, "other.txt", "staged\n");
+        git_in(dir, &["add", "other.txt"]);
+        write(dir, "tracked.txt", "modified but unstaged\n");
+        write(dir, "x", "untracked\n");
+        write(dir, "docs/a.md", "# A\n");
+        write(dir, "docs/b.md", "# B\n");
+        fs::remove_file(dir.join("docs/old.md")).expect("remove");
+        let changes = [
+            put("docs/a.md", "# A\n"),
+            put("docs/b.md", "# B\n"),
+            PathChange::Remove {
+                path: "docs/old.md".to_owned(),
+            },
+        ];
+        assert!(repo.would_commit(&changes).expect("would_commit"));
+        let others_before = index_dump_without_docs(dir);
+
+        let info = repo
+            .commit_paths(&changes, "docs: render briefings\n\nBody.", &sigs())
+            .expect("commit")
+            .expect("a commit");
+        // Before any git command can refresh the index behind our back:
+        assert_eq!(index_dump_without_docs(dir), others_before);
+        let mut index = repo.inner.index().expect("index");
+        index.read(true).expect("read index");
+        let entry = index.get_path(Path::new("docs/a.md"), 0).expect("entry");
+        assert!(
+            entry.mtime.seconds() > 0 && entry.ino != 0,
+            "stat data from the work tree"
+        );
+        assert_eq!((entry.file_size, entry.mode), (4, 0o100_644));
+        assert!(index.get_path(Path::new("docs/old.md"), 0).is_none());
+        assert_eq!(info.subject, "docs: render briefings");
+        assert!(!info.detached);
+        assert_eq!(info.id, git_in(dir, &["rev-parse", "HEAD"]).trim());
+        assert!(info.id.starts_with(&info.short_id) && info.short_id.len() >= 7);
+
+        let shown = git_in(dir, &["show", "--name-only", "--format=", "HEAD"]);
+        assert_eq!(lines(&shown), ["docs/a.md", "docs/b.md", "docs/old.md"]);
+        let status = git_in(dir, &["status", "--porcelain"]);
+        assert_eq!(lines(&status), [" M tracked.txt", "?? x", "A  other.txt"]);
+        git_in(dir, &["fsck", "--strict"]);
+        let who = git_in(dir, &["log", "-1", "--format=%an <%ae>|%cn <%ce>|%P"]);
+        let parent = git_in(dir, &["rev-parse", "HEAD~1"]);
+        assert_eq!(
+            who.trim(),
+            format!(
+                "Role Call <rolecall@example.com>|Role Call <rolecall@example.com>|{}",
+                parent.trim()
+            )
+        );
+        let reflog = git_in(dir, &["reflog", "-1", "--format=%gs", "main"]);
+        assert_eq!(reflog.trim(), "commit: docs: render briefings");
+        let head_log = git_in(dir, &["reflog", "-1", "--format=%gs", "HEAD"]);
+        assert_eq!(head_log.trim(), "commit: docs: render briefings");
+
+        assert!(!repo.would_commit(&changes).expect("would_commit"));
+        assert_eq!(
+            repo.commit_paths(&changes, "again", &sigs())
+                .expect("commit"),
+            None
+        );
+        assert_eq!(git_in(dir, &["rev-list", "--count", "HEAD"]).trim(), "2");
+    }
+
+    #[test]
+    fn first_commit_on_unborn_branch_is_a_root_commit() {
+        let tmp = TempDir::new().expect("tempdir");
+        git_in(tmp.path(), &["init", "-q", "-b", "trunk"]);
+        let repo = Repository::discover(tmp.path())
+            .expect("discover")
+            .expect("repo");
+        assert_eq!(
+            repo.head_state().expect("head"),
+            HeadState::Unborn("trunk".to_owned())
+        );
+        write(tmp.path(), "README.md", "hello\n");
+        write(tmp.path(), "untracked.txt", "x\n");
+        let changes = [
+            put("README.md", "hello\n"),
+            PathChange::Remove {
+                path: "never/existed.md".to_owned(),
+            },
+        ];
+        let info = repo
+            .commit_paths(&changes, "first", &sigs())
+            .expect("commit")
+            .expect("a commit");
+        assert!(!info.detached);
+        assert_eq!(
+            git_in(tmp.path(), &["rev-list", "--count", "HEAD"]).trim(),
+            "1"
+        );
+        assert_eq!(
+            git_in(tmp.path(), &["ls-tree", "-r", "--name-only", "HEAD"]).trim(),
+            "README.md"
+        );
+        assert_eq!(
+            repo.head_state().expect("head"),
+            HeadState::Branch("trunk".to_owned())
+        );
+        let status = git_in(tmp.path(), &["status", "--porcelain"]);
+        assert_eq!(status.trim(), "?? untracked.txt");
+        let reflog = git_in(tmp.path(), &["reflog", "-1", "--format=%gs", "trunk"]);
+        assert_eq!(reflog.trim(), "commit (initial): first");
+        git_in(tmp.path(), &["fsck", "--strict"]);
+    }
+
+    #[test]
+    fn empty_change_set_and_unchanged_content_make_no_commit() {
+        let (tmp, repo) = init_with_commit();
+        assert!(!repo.would_commit(&[]).expect("would_commit"));
+        assert_eq!(
+            repo.commit_paths(&[], "nothing", &sigs()).expect("commit"),
+            None
+        );
+        let same = [put("tracked.txt", "tracked\n")];
+        assert!(!repo.would_commit(&same).expect("would_commit"));
+        assert_eq!(
+            repo.commit_paths(&same, "same", &sigs()).expect("commit"),
+            None
+        );
+        assert_eq!(
+            git_in(tmp.path(), &["rev-list", "--count", "HEAD"]).trim(),
+            "1"
+        );
+        assert_eq!(git_in(tmp.path(), &["status", "--porcelain"]), "");
+    }
+
+    #[test]
+    fn invalid_paths_and_messages_are_rejected() {
+        let (_tmp, repo) = init_with_commit();
+        for bad in [
+            "",
+            "/abs",
+            "a//b",
+            "./a",
+            "a/../b",
+            ".git/config",
+            "sub/.GIT/x",
+            "a\\b",
+            "dir/",
+        ] {
+            let err = repo.would_commit(&[put(bad, "x")]).expect_err(bad);
+            assert!(matches!(err, GitError::InvalidPath { .. }), "{bad}: {err}");
+        }
+        let err = repo
+            .commit_paths(&[put("a.md", "x")], " \n\n", &sigs())
+            .expect_err("empty");
+        assert!(matches!(err, GitError::EmptyMessage));
+    }
+}

@@ -1,0 +1,102 @@
+//! [`GitError`]: everything that can go wrong while talking to git, each
+//! message saying what to do about it.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can go wrong while talking to git; each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// The repository has no work tree.
+    #[error("{} is a bare repository; run rolecall inside a work tree", path.display())]
+    Bare { path: PathBuf },
+    /// The repository is owned by another user and not trusted by `safe.directory`.
+    #[error(
+        "the repository at {} is owned by another user; if you trust it, run `git config --global --add safe.directory {}`",
+        path.display(), path.display()
+    )]
+    NotOwned { path: PathBuf },
+    /// Neither `--author`, the environment nor git config provide an identity.
+    #[error(
+        "no git identity to commit with: set one with `git config user.name \"Your Name\"` and `git config user.email you@example.com`, or pass --author \"Name <email>\""
+    )]
+    MissingIdentity,
+    /// `--author` is not of the form `Name <email>`.
+    #[error(
+        "invalid author `{value}`: expected the form \"Name <email>\", e.g. --author \"Ada Lovelace <ada@example.com>\""
+    )]
+    InvalidAuthor { value: String },
+    /// `GIT_AUTHOR_DATE` or `GIT_COMMITTER_DATE` cannot be parsed.
+    #[error(
+        "invalid {var} `{value}`: expected `<unix seconds> <+hhmm>` or an RFC 3339 date such as 2024-05-01T12:00:00+02:00"
+    )]
+    InvalidDate { var: &'static str, value: String },
+    /// A merge, rebase, cherry-pick, revert, bisect or `git am` is in progress.
+    #[error("a {operation} is in progress in {}; {hint} before running rolecall", path.display())]
+    InProgress {
+        operation: &'static str,
+        hint: &'static str,
+        path: PathBuf,
+    },
+    /// `index.lock` exists: another git process is working in the repository.
+    #[error(
+        "another git process holds {}; wait for it to finish (or remove the stale lock) and try again",
+        path.display()
+    )]
+    IndexLocked { path: PathBuf },
+    /// `rolecall.lock` exists: another rolecall run is writing.
+    #[error(
+        "another rolecall run is writing in this repository ({}); wait for it and try again (remove the file if no run is active)",
+        path.display()
+    )]
+    Busy { path: PathBuf },
+    /// The revision given to `changed_since` does not name a commit.
+    #[error(
+        "cannot resolve `{rev}` to a commit: check it with `git rev-parse --verify {rev}` (or fetch it) and try again"
+    )]
+    UnknownRevision { rev: String },
+    /// The revision shares no history with HEAD.
+    #[error(
+        "`{rev}` and HEAD have no common ancestor; pass a revision that shares history with HEAD"
+    )]
+    NoMergeBase { rev: String },
+    /// HEAD has no commit yet, so there is nothing to compare with.
+    #[error(
+        "HEAD has no commits yet, so nothing can be compared with `{rev}`; make a first commit and try again"
+    )]
+    UnbornHead { rev: String },
+    /// A path handed to `commit_paths` cannot be committed.
+    #[error("cannot commit `{path}`: {reason}")]
+    InvalidPath { path: String, reason: &'static str },
+    /// The commit message is empty after clean-up.
+    #[error("the commit message is empty; provide a message")]
+    EmptyMessage,
+    /// A ref changed between reading and updating it.
+    #[error(
+        "{refname} was changed by another git command while rolecall was committing; run rolecall again"
+    )]
+    RefMoved { refname: String },
+    /// The commit exists but the index could not be refreshed.
+    #[error(
+        "created commit {short_id} but could not update the index ({reason}); run `git reset -q -- <committed files>` to resync it"
+    )]
+    IndexNotUpdated { short_id: String, reason: String },
+    /// A file-system operation failed.
+    #[error("could not {action} {}: {error}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        error: io::Error,
+    },
+    /// Any other libgit2 failure, with the operation that failed.
+    #[error("git: could not {context}: {}", error.message())]
+    Git { context: String, error: git2::Error },
+}
+
+/// Returns a closure wrapping a libgit2 error with what was being done.
+pub(super) fn git(context: &str) -> impl FnOnce(git2::Error) -> GitError + '_ {
+    move |error| GitError::Git {
+        context: context.to_owned(),
+        error,
+    }
+}

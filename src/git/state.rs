@@ -1,0 +1,157 @@
+//! Whether rolecall may write now: refusing while git is busy (a merge,
+//! rebase, … in progress, or the index locked) and serialising rolecall
+//! runs with [`RunLock`].
+
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use git2::RepositoryState;
+
+use super::{GitError, Repository};
+
+/// Serialises rolecall runs: holds `<gitdir>/rolecall.lock` until dropped.
+#[derive(Debug)]
+pub struct RunLock {
+    path: PathBuf,
+}
+
+impl RunLock {
+    /// Path of the lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+impl Repository {
+    /// Refuses when a merge, rebase, cherry-pick, revert, bisect or `git am` is in progress,
+    /// or when another git process holds the index lock (which is left untouched).
+    pub fn ensure_ready(&self) -> Result<(), GitError> {
+        let busy = |operation, hint| GitError::InProgress {
+            operation,
+            hint,
+            path: self.display_dir(),
+        };
+        match self.inner.state() {
+            RepositoryState::Clean => {}
+            RepositoryState::Merge => {
+                return Err(busy("merge", "finish or abort it (git merge --abort)"));
+            }
+            RepositoryState::Rebase
+            | RepositoryState::RebaseInteractive
+            | RepositoryState::RebaseMerge
+            | RepositoryState::ApplyMailboxOrRebase => {
+                return Err(busy("rebase", "finish or abort it (git rebase --abort)"));
+            }
+            RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
+                return Err(busy(
+                    "cherry-pick",
+                    "finish or abort it (git cherry-pick --abort)",
+                ));
+            }
+            RepositoryState::Revert | RepositoryState::RevertSequence => {
+                return Err(busy("revert", "finish or abort it (git revert --abort)"));
+            }
+            RepositoryState::Bisect => return Err(busy("bisect", "finish it (git bisect reset)")),
+            RepositoryState::ApplyMailbox => {
+                return Err(busy(
+                    "`git am` session",
+                    "finish or abort it (git am --abort)",
+                ));
+            }
+        }
+        let lock = self.git_dir().join("index.lock");
+        if lock.exists() {
+            return Err(GitError::IndexLocked { path: lock });
+        }
+        Ok(())
+    }
+
+    /// Takes `<gitdir>/rolecall.lock` (created exclusively, containing the pid); `Busy` if it exists.
+    pub fn lock_run(&self) -> Result<RunLock, GitError> {
+        let path = self.git_dir().join("rolecall.lock");
+        let mut file = match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                return Err(GitError::Busy { path });
+            }
+            Err(error) => {
+                return Err(GitError::Io {
+                    action: "create",
+                    path,
+                    error,
+                });
+            }
+        };
+        let lock = RunLock { path };
+        writeln!(file, "{}", std::process::id()).map_err(|error| GitError::Io {
+            action: "write",
+            path: lock.path.clone(),
+            error,
+        })?;
+        Ok(lock)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use crate::git::GitError;
+    use crate::git::test_support::{git_in, init, init_with_commit};
+
+    #[test]
+    fn ensure_ready_refuses_a_merge_in_progress() {
+        let (tmp, repo) = init_with_commit();
+        repo.ensure_ready().expect("clean repository is ready");
+        let head = git_in(tmp.path(), &["rev-parse", "HEAD"]);
+        fs::write(repo.git_dir().join("MERGE_HEAD"), head).expect("write MERGE_HEAD");
+        let err = repo.ensure_ready().expect_err("merge in progress");
+        let text = err.to_string();
+        assert!(text.starts_with("a merge is in progress in "), "{text}");
+        assert!(text.ends_with("; finish or abort it (git merge --abort) before running rolecall"));
+    }
+
+    #[test]
+    fn ensure_ready_refuses_a_rebase_in_progress() {
+        let (_tmp, repo) = init_with_commit();
+        fs::create_dir(repo.git_dir().join("rebase-merge")).expect("mkdir");
+        let err = repo.ensure_ready().expect_err("rebase in progress");
+        assert!(err.to_string().contains("a rebase is in progress"), "{err}");
+    }
+
+    #[test]
+    fn ensure_ready_refuses_a_held_index_lock_and_leaves_it() {
+        let (_tmp, repo) = init_with_commit();
+        let lock = repo.git_dir().join("index.lock");
+        fs::write(&lock, "").expect("lock");
+        let err = repo.ensure_ready().expect_err("locked");
+        assert!(matches!(err, GitError::IndexLocked { ref path } if *path == lock));
+        assert!(err.to_string().starts_with("another git process holds "));
+        assert!(lock.exists());
+    }
+
+    #[test]
+    fn run_lock_is_exclusive_and_released_on_drop() {
+        let (_tmp, repo) = init();
+        let lock = repo.lock_run().expect("first lock");
+        let pid = fs::read_to_string(lock.path()).expect("read lock");
+        assert_eq!(pid.trim(), std::process::id().to_string());
+        let err = repo.lock_run().expect_err("second lock");
+        assert!(matches!(err, GitError::Busy { .. }));
+        let path = lock.path().to_path_buf();
+        drop(lock);
+        assert!(!path.exists());
+        drop(repo.lock_run().expect("lock again"));
+    }
+}
