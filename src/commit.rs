@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::git::{CommitInfo, GitError, HeadState, PathChange, Repository};
-use crate::render::files::{self, Change};
+use crate::render::files::{self, Applied, Change};
 
 /// How the changes are to be committed.
 pub struct CommitRequest<'a> {
@@ -71,7 +71,7 @@ pub fn write_and_commit(
     } else {
         None
     };
-    write(root, changes)?;
+    let applied = write(root, changes)?;
     let Some(signatures) = signatures else {
         return Ok(Committed::NothingToCommit);
     };
@@ -81,7 +81,7 @@ pub fn write_and_commit(
         // The commit exists and holds the files as written: keep them.
         Err(error @ GitError::IndexNotUpdated { .. }) => Err(error.into()),
         Err(error) => {
-            let failed = files::restore(root, &changes.iter().collect::<Vec<_>>());
+            let failed = files::restore(root, &applied);
             for path in failed {
                 eprintln!(
                     "warning: could not put {} back as it was before this run",
@@ -141,7 +141,8 @@ pub fn head_note(root: &Path) -> Option<String> {
     }
 }
 
-fn write(root: &Path, changes: &[Change]) -> Result<()> {
+/// Applies `changes`; on failure, nothing is left changed.
+fn write<'c>(root: &Path, changes: &'c [Change]) -> Result<Applied<'c>> {
     files::apply(root, changes).map_err(|(path, source)| Error::Write {
         path: root.join(path),
         source,

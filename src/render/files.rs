@@ -220,30 +220,37 @@ fn first_line_is_generated(path: &Path) -> bool {
     is_generated(&buffer[..filled])
 }
 
-/// Applies changes atomically, file by file; on any failure, every file
-/// already changed is put back as it was.
-pub fn apply(root: &Path, changes: &[Change]) -> Result<(), (String, std::io::Error)> {
-    let mut done: Vec<&Change> = Vec::with_capacity(changes.len());
-    for change in changes {
-        if let Err(error) = apply_one(root, change) {
-            if let Change::Write { previous: None, .. } = change {
-                remove_empty_parents(root, &root.join(change.path()));
-            }
-            restore(root, &done);
-            return Err((change.path().to_owned(), error));
-        }
-        done.push(change);
-    }
-    Ok(())
+/// What [`apply`] changed, for [`restore`] to put back: the changes made,
+/// in order, and the folders created for new files.
+#[derive(Debug, Default)]
+pub struct Applied<'c> {
+    changes: Vec<&'c Change>,
+    /// Outermost first; only folders that did not exist before the run.
+    created: Vec<PathBuf>,
 }
 
-/// Puts every change back, newest first (also used when the commit after
-/// writing fails): old contents return, in folders recreated if a removal
-/// emptied them; new files go, with the folders made for them. Returns the
-/// paths that could not be put back.
-pub fn restore(root: &Path, changes: &[&Change]) -> Vec<String> {
+/// Applies changes atomically, file by file; on any failure, everything
+/// already changed is put back as it was and the failing path is returned.
+pub fn apply<'c>(root: &Path, changes: &'c [Change]) -> Result<Applied<'c>, (String, std::io::Error)> {
+    let mut applied = Applied::default();
+    for change in changes {
+        if let Err(error) = apply_one(root, change, &mut applied.created) {
+            restore(root, &applied);
+            return Err((change.path().to_owned(), error));
+        }
+        applied.changes.push(change);
+    }
+    Ok(applied)
+}
+
+/// Puts everything [`apply`] did back, newest first (also used when the
+/// commit after writing fails): old contents return, in folders recreated
+/// if a removal emptied them; new files go, and so do the folders made for
+/// them, while any folder that was there before stays. Returns the paths
+/// that could not be put back.
+pub fn restore(root: &Path, applied: &Applied<'_>) -> Vec<String> {
     let mut failed = Vec::new();
-    for change in changes.iter().rev() {
+    for change in applied.changes.iter().rev() {
         let path = root.join(change.path());
         let result = match change {
             Change::Write {
@@ -256,26 +263,28 @@ pub fn restore(root: &Path, changes: &[&Change]) -> Vec<String> {
                 .and_then(|()| write_atomic(&path, old)),
             Change::Write { previous: None, .. } => match fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => {
-                    remove_empty_parents(root, &path);
-                    Ok(())
-                }
+                _ => Ok(()),
             },
         };
         if result.is_err() {
             failed.push(change.path().to_owned());
         }
     }
+    // Innermost first; one that holds something again (a restored file) stays.
+    for dir in applied.created.iter().rev() {
+        let _ = fs::remove_dir(dir);
+    }
     failed
 }
 
-fn apply_one(root: &Path, change: &Change) -> std::io::Result<()> {
+/// Makes one change; folders it creates are added to `created`.
+fn apply_one(root: &Path, change: &Change, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let path = root.join(change.path());
     refuse_symlinked_parents(root, &path)?;
     match change {
         Change::Write { content, .. } => {
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)?;
+                create_folders(parent, created)?;
             }
             write_atomic(&path, content)
         }
@@ -287,6 +296,20 @@ fn apply_one(root: &Path, change: &Change) -> std::io::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Creates `dir` and its missing parents (like `create_dir_all`), adding
+/// each folder it creates to `created`, outermost first.
+fn create_folders(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.is_dir()).collect();
+    for folder in missing.into_iter().rev() {
+        match fs::create_dir(folder) {
+            Ok(()) => created.push(folder.to_path_buf()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Writes through a temporary file in the same folder, then renames. The
