@@ -83,19 +83,38 @@ pub fn render(
 }
 
 fn human(findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> String {
+    let mut sources: HashMap<String, Option<String>> = HashMap::new();
+    let mut out = diagnostics(findings, color, |file| {
+        sources
+            .entry(file.to_owned())
+            .or_insert_with(|| {
+                std::fs::read(root.join(file))
+                    .ok()
+                    .map(|b| crate::load::source_text(&b))
+            })
+            .clone()
+    });
+    out.push_str(&summary.line());
+    out.push('\n');
+    out
+}
+
+/// Findings as rustc-style diagnostics, each showing its source line from
+/// `source_of(file)` with a caret (or only the location when there is no
+/// source), then its help.
+pub fn diagnostics(
+    findings: &[Finding],
+    color: bool,
+    mut source_of: impl FnMut(&str) -> Option<String>,
+) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    let mut sources: HashMap<&str, Option<String>> = HashMap::new();
     let mut out = String::new();
     for finding in findings {
-        let source = sources.entry(finding.file.as_str()).or_insert_with(|| {
-            std::fs::read(root.join(&finding.file))
-                .ok()
-                .map(|b| crate::load::source_text(&b))
-        });
+        let source = source_of(&finding.file);
         let level = match finding.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -105,16 +124,15 @@ fn human(findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> S
             .id(finding.code.as_str());
         let line_text = source
             .as_deref()
-            .and_then(|s| s.lines().nth(finding.line - 1));
+            .and_then(|s| s.lines().nth(finding.line.saturating_sub(1)));
         let mut group = match line_text {
             Some(text) => {
                 let text = text.trim_end_matches('\r');
-                let span = token_span(text, finding.column);
                 title.element(
                     Snippet::source(text)
                         .line_start(finding.line)
                         .path(finding.file.as_str())
-                        .annotation(AnnotationKind::Primary.span(span)),
+                        .annotation(AnnotationKind::Primary.span(token_span(text, finding.column))),
                 )
             }
             None => title.element(
@@ -130,8 +148,6 @@ fn human(findings: &[Finding], summary: &Summary, root: &Path, color: bool) -> S
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");
     }
-    out.push_str(&summary.line());
-    out.push('\n');
     out
 }
 

@@ -5,8 +5,6 @@
 use std::fs;
 use std::path::Path;
 
-use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-
 use crate::check::{self, Code, Finding, Rules, Severity};
 use crate::cli::HandoverArgs;
 use crate::commands::Context;
@@ -276,61 +274,8 @@ fn gained_errors(
 /// Findings about `text` — a record not yet on disk — as rustc-style
 /// diagnostics showing the lines of `text` itself.
 pub(super) fn show_findings(findings: &[Finding], text: &str, color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = String::new();
-    for finding in findings {
-        let level = if finding.severity == Severity::Error {
-            Level::ERROR
-        } else {
-            Level::WARNING
-        };
-        let title = level
-            .primary_title(finding.message.as_str())
-            .id(finding.code.as_str());
-        let mut group = match text.lines().nth(finding.line.saturating_sub(1)) {
-            Some(line) => {
-                let line = line.trim_end_matches('\r');
-                title.element(
-                    Snippet::source(line)
-                        .line_start(finding.line)
-                        .path(finding.file.as_str())
-                        .annotation(AnnotationKind::Primary.span(token_at(line, finding.column))),
-                )
-            }
-            None => title.element(
-                Snippet::<annotate_snippets::Annotation<'_>>::source("").path(format!(
-                    "{}:{}:{}",
-                    finding.file, finding.line, finding.column
-                )),
-            ),
-        };
-        if let Some(help) = &finding.help {
-            group = group.element(Level::HELP.message(help.as_str()));
-        }
-        out.push_str(&renderer.render(&[group]));
-        out.push_str("\n\n");
-    }
-    out
-}
-
-/// The byte range of the word at `column` (1-based, in characters), after
-/// a list dash and up to a key's `:`.
-fn token_at(line: &str, column: usize) -> std::ops::Range<usize> {
-    let start = line
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i);
-    let rest = &line[start..];
-    let word = rest.strip_prefix("- ").unwrap_or(rest);
-    let skipped = rest.len() - word.len();
-    let len = word.find([':', ' ']).unwrap_or(word.len()).max(1);
-    let begin = start + skipped;
-    begin..(begin + len).min(line.len())
+    crate::report::diagnostics(findings, color, |_| Some(text.to_owned()))
 }
 
 #[cfg(test)]
@@ -349,12 +294,5 @@ mod tests {
         let shown = show_findings(&[finding], "a: 1\n  - owner: carol\n", false);
         assert!(shown.contains("2 |   - owner: carol"), "{shown}");
         assert!(shown.contains("^^^^^"), "{shown}");
-    }
-
-    #[test]
-    fn the_token_stops_at_a_colon_or_a_space() {
-        assert_eq!(token_at("  - owner: carol", 3), 4..9);
-        assert_eq!(token_at("from 2026", 1), 0..4);
-        assert_eq!(token_at("", 4), 0..0);
     }
 }

@@ -231,7 +231,10 @@ pub struct Applied<'c> {
 
 /// Applies changes atomically, file by file; on any failure, everything
 /// already changed is put back as it was and the failing path is returned.
-pub fn apply<'c>(root: &Path, changes: &'c [Change]) -> Result<Applied<'c>, (String, std::io::Error)> {
+pub fn apply<'c>(
+    root: &Path,
+    changes: &'c [Change],
+) -> Result<Applied<'c>, (String, std::io::Error)> {
     let mut applied = Applied::default();
     for change in changes {
         if let Err(error) = apply_one(root, change, &mut applied.created) {
@@ -387,5 +390,86 @@ fn remove_empty_parents(root: &Path, path: &Path) {
             break;
         }
         dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod apply_tests {
+    use super::*;
+
+    fn new_file(path: &str, content: &str) -> Change {
+        Change::Write {
+            path: path.to_owned(),
+            content: content.as_bytes().to_vec(),
+            previous: None,
+        }
+    }
+
+    fn removal(path: &str, previous: &str) -> Change {
+        Change::Remove {
+            path: path.to_owned(),
+            previous: previous.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn restore_removes_only_the_folders_apply_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::create_dir_all(root.join("kept/empty")).expect("folder");
+        fs::create_dir_all(root.join("gone")).expect("folder");
+        fs::write(root.join("gone/old.md"), "old\n").expect("write");
+        let changes = [
+            new_file("kept/empty/a.md", "a\n"),
+            new_file("kept/new/deeper/b.md", "b\n"),
+            removal("gone/old.md", "old\n"),
+        ];
+        let applied = apply(root, &changes).expect("applied");
+        assert!(
+            !root.join("gone").exists(),
+            "a folder emptied by a removal goes"
+        );
+        assert_eq!(
+            applied.created,
+            [root.join("kept/new"), root.join("kept/new/deeper")]
+        );
+        assert_eq!(restore(root, &applied), Vec::<String>::new());
+        assert!(
+            root.join("kept/empty").is_dir(),
+            "a folder that was there stays"
+        );
+        assert_eq!(
+            fs::read_dir(root.join("kept/empty")).expect("read").count(),
+            0
+        );
+        assert!(!root.join("kept/new").exists());
+        assert_eq!(
+            fs::read_to_string(root.join("gone/old.md")).expect("read"),
+            "old\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failing_change_puts_back_the_ones_before_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::write(root.join("old.md"), "old\n").expect("write");
+        fs::create_dir(root.join("target")).expect("folder");
+        std::os::unix::fs::symlink(root.join("target"), root.join("link")).expect("symlink");
+        let changes = [
+            new_file("new/a.md", "a\n"),
+            removal("old.md", "old\n"),
+            new_file("link/b.md", "b\n"),
+        ];
+        let (path, error) = apply(root, &changes).expect_err("refused");
+        assert_eq!(path, "link/b.md");
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        assert!(!root.join("new").exists());
+        assert_eq!(
+            fs::read_to_string(root.join("old.md")).expect("read"),
+            "old\n"
+        );
+        assert_eq!(fs::read_dir(root.join("target")).expect("read").count(), 0);
     }
 }

@@ -10,6 +10,7 @@
 //! only say so.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::fs;
 
 use walkdir::WalkDir;
@@ -58,10 +59,22 @@ fn hooks_compiled_in() -> bool {
 // ---------------------------------------------------------------- state
 
 /// A file's bytes and permission bits, or a folder.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 enum Entry {
     File { bytes: Vec<u8>, mode: u32 },
     Folder,
+}
+
+/// Files show as text, so that a failed comparison can be read.
+impl fmt::Debug for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Entry::File { bytes, mode } => {
+                write!(f, "File({mode:o}, {:?})", String::from_utf8_lossy(bytes))
+            }
+            Entry::Folder => f.write_str("Folder"),
+        }
+    }
 }
 
 /// Everything a failed run must leave as it was.
@@ -102,7 +115,7 @@ fn state(project: &Project) -> State {
     let (_, head, _) = project.git_run(&["rev-parse", "--verify", "-q", "HEAD"]);
     State {
         tree,
-        head,
+        head: head.trim().to_owned(),
         refs: project.git_ok(&["for-each-ref", "--format=%(refname) %(objectname)"]),
         index: project.git_ok(&["ls-files", "--stage"]),
         status: project.git_ok(&["status", "--porcelain", "--untracked-files=all"]),
@@ -207,7 +220,7 @@ fn fail_everywhere(project: &Project) -> usize {
 
 /// The paths `git show` lists for HEAD's commit, sorted.
 fn committed_paths(project: &Project) -> Vec<String> {
-    let shown = project.git_ok(&["show", "--name-only", "--format=", "HEAD"]);
+    let shown = project.git_ok(&["show", "--no-renames", "--name-only", "--format=", "HEAD"]);
     let mut paths: Vec<String> = shown.lines().map(str::to_owned).collect();
     paths.sort();
     paths
