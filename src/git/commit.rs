@@ -212,11 +212,13 @@ fn check_path(path: &str) -> Result<(), GitError> {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
+    use tempfile::TempDir;
+
     use super::*;
     use crate::git::HeadState;
     use crate::git::test_support::{git_in, init_with_commit, lines, put, sigs, write};
-    use std::fs;
-    use tempfile::TempDir;
 
     /// `git ls-files --stage --debug` (which never writes the index) minus entries under `docs/`
     /// and the size/flags lines.
