@@ -72,7 +72,7 @@ pub struct SeverityDef {
 
 /// `rolecall.yaml`.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields, title = "rolecall configuration")]
+#[schemars(deny_unknown_fields, default, title = "rolecall configuration")]
 pub struct Config {
     /// Folder where records are read.
     pub incidents: String,
@@ -111,6 +111,12 @@ const ROLE_KEYS: &[&str] = &[
     "responsibilities",
 ];
 const SEVERITY_KEYS: &[&str] = &["required_roles", "update_every", "postmortem_within_days"];
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::builtin()
+    }
+}
 
 impl Config {
     /// The built-in configuration.

@@ -13,3 +13,4 @@ mod commit_git;
 mod faults;
 mod render_docs;
 mod render_safety;
+mod schema;
