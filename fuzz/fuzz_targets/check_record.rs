@@ -35,12 +35,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let (record, _findings) = load::read_source("incidents/INC-2026-001.yaml", "INC-2026-001", text, &CONFIG);
+    let (record, _findings) =
+        load::read_source("incidents/INC-2026-001.yaml", "INC-2026-001", text, &CONFIG);
     let Some(incident) = &record.incident else {
         return;
     };
     for roster in [None, Some(&*ROSTER)] {
-        let rules = Rules { config: &CONFIG, roster, now: *NOW };
+        let rules = Rules {
+            config: &CONFIG,
+            roster,
+            now: *NOW,
+        };
         let findings = check::check_record(&rules, &record, incident);
         for finding in &findings {
             assert!(finding.line >= 1 && finding.column >= 1, "{finding:?}");

@@ -1,8 +1,9 @@
 //! Merges a fresh postmortem render into an existing file. The input is
 //! `existing NUL fresh`; without a NUL byte the whole input is both, and
 //! merging a well-formed document with itself must give it back unchanged.
-//! Merging must never panic, and must keep every byte of `existing` that
-//! lies outside its generated sections.
+//! Merging must never panic, must keep every byte of `existing` that lies
+//! outside its generated sections, and must give a file that the same
+//! render merges into without change.
 
 #![no_main]
 
@@ -22,15 +23,24 @@ fuzz_target!(|data: &[u8]| {
 /// `merge(x, x)`: a fixed point once `x`'s manifest lists its sections.
 fn same_document(text: &str) {
     let Ok(found) = markers::sections(text) else {
-        assert!(markers::merge(text, text).is_err(), "merge accepted what sections refused");
+        assert!(
+            markers::merge(text, text).is_err(),
+            "merge accepted what sections refused"
+        );
         return;
     };
     let merged = markers::merge(text, text).expect("a well-formed document merges with itself");
     if !text.contains("rolecall:sections") {
-        assert_eq!(merged, text, "merge(x, x) changed a document without a manifest");
+        assert_eq!(
+            merged, text,
+            "merge(x, x) changed a document without a manifest"
+        );
     }
     let again = markers::merge(&merged, &merged).expect("the merged document is well-formed");
-    assert_eq!(again, merged, "merge(x, x) is not a fixed point after one round");
+    assert_eq!(
+        again, merged,
+        "merge(x, x) is not a fixed point after one round"
+    );
     let after: Vec<(&str, &str)> = markers::sections(&merged)
         .expect("the merged document is well-formed")
         .iter()
@@ -46,7 +56,13 @@ fn edited_document(existing: &str, fresh: &str) {
     let Ok(merged) = markers::merge(existing, fresh) else {
         return;
     };
-    let sections = markers::sections(existing).expect("merge succeeded, so existing is well-formed");
+    let again = markers::merge(&merged, fresh).expect("the merged document merges again");
+    assert_eq!(
+        again, merged,
+        "merging the same render a second time changed the file"
+    );
+    let sections =
+        markers::sections(existing).expect("merge succeeded, so existing is well-formed");
     let mut at = 0;
     for piece in outside(existing, &sections) {
         match merged[at..].find(piece) {

@@ -64,6 +64,12 @@ pub enum MarkerError {
         line: usize,
         text: String,
     },
+    /// Merged in, the section (or the manifest) would not read back as written: the text
+    /// around it (say an unclosed code block) hides or changes its markers.
+    Hidden {
+        line: usize,
+        name: String,
+    },
 }
 
 impl MarkerError {
@@ -76,7 +82,8 @@ impl MarkerError {
             | Self::Nested { line, .. }
             | Self::DuplicateManifest { line }
             | Self::ManifestInSection { line, .. }
-            | Self::Malformed { line, .. } => *line,
+            | Self::Malformed { line, .. }
+            | Self::Hidden { line, .. } => *line,
         }
     }
 
@@ -100,6 +107,10 @@ impl MarkerError {
             }
             Self::Malformed { text, .. } => format!(
                 "malformed rolecall marker `{text}` (names are made of a-z, 0-9, `_` and `-`)"
+            ),
+            Self::Hidden { name, .. } => format!(
+                "the generated `{name}` would not stay a section here: the text around it \
+                 (an unclosed code block or HTML block?) hides or changes its markers; close it"
             ),
         }
     }
@@ -414,6 +425,19 @@ fn new_section_groups<'f>(
 }
 
 /// Where and what to insert for one group of new sections (see [`new_section_groups`]).
+/// The line terminator of inserted sections: the one of the place they go.
+fn insertion_eol<'t>(
+    existing: &'t str,
+    anchor: Option<&Section<'_>>,
+    first: Option<&Section<'_>>,
+) -> &'t str {
+    match (anchor, first) {
+        (Some(anchor), _) => eol_of(existing, &anchor.end),
+        (None, Some(first)) => eol_of(existing, &first.begin),
+        (None, None) => eol_of(existing, &(0..0)),
+    }
+}
+
 fn insertion(
     existing: &str,
     fresh: &str,
@@ -428,8 +452,8 @@ fn insertion(
             .map(|m| section_block(fresh, m, eol))
             .collect::<Vec<_>>()
     };
+    let eol = insertion_eol(existing, anchor, first);
     if let Some(anchor) = anchor {
-        let eol = eol_of(existing, &anchor.end);
         let ends_line = existing
             .get(anchor.end.clone())
             .is_some_and(|l| l.ends_with('\n'));
@@ -444,11 +468,9 @@ fn insertion(
         }
         (anchor.end.end..anchor.end.end, text)
     } else if let Some(first) = first {
-        let eol = eol_of(existing, &first.begin);
         let text = blocks(eol).into_iter().map(|block| block + eol).collect();
         (first.begin.start..first.begin.start, text)
     } else {
-        let eol = eol_of(existing, &(0..0));
         let mut text = match existing {
             "" => String::new(),
             _ if existing.ends_with('\n') => eol.to_owned(),
@@ -492,16 +514,18 @@ pub fn merge(existing: &str, fresh: &str) -> Result<String, MarkerError> {
     }
 
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    // What each section of the result must read back as, and the line of `existing` it is at.
+    let mut expected: Vec<(&str, String, usize)> = Vec::new();
     for section in &old.sections {
+        let mut content = section.content.to_owned();
         if let Some(fresh_section) = new.sections.iter().find(|f| f.name == section.name)
             && fresh_section.content != section.content
         {
             let eol = eol_of(existing, &section.begin);
-            edits.push((
-                section.content_range.clone(),
-                with_eol(fresh_section.content, eol),
-            ));
+            content = with_eol(fresh_section.content, eol);
+            edits.push((section.content_range.clone(), content.clone()));
         }
+        expected.push((section.name, content, section.line));
     }
     let mut manifest_at_end = None;
     match (&old.manifest, old.sections.first()) {
@@ -515,18 +539,26 @@ pub fn merge(existing: &str, fresh: &str) -> Result<String, MarkerError> {
         (None, None) if new.manifest.is_some() => manifest_at_end = Some(manifest_line(&union)),
         _ => {}
     }
+    let mut manifest_expected = old.manifest.is_some() || new.manifest.is_some();
     for (anchor, members) in new_section_groups(&present, &generated_before, &new.sections) {
         let anchor = anchor.and_then(|name| present.get(name).copied());
         let first = old.sections.first();
-        edits.push(insertion(
+        let (range, text) = insertion(
             existing,
             fresh,
             anchor,
             first,
             &members,
             manifest_at_end.take(),
-        ));
+        );
+        let line = line_at(existing, range.start);
+        let eol = insertion_eol(existing, anchor, first);
+        for member in &members {
+            expected.push((member.name, with_eol(member.content, eol), line));
+        }
+        edits.push((range, text));
     }
+    manifest_expected &= manifest_at_end.is_none();
 
     edits.sort_by_key(|(range, _)| range.start); // stable: same-place insertions keep their order
     let mut out = String::with_capacity(existing.len() + fresh.len());
@@ -537,7 +569,66 @@ pub fn merge(existing: &str, fresh: &str) -> Result<String, MarkerError> {
         pos = range.end.max(pos);
     }
     out.push_str(existing.get(pos..).unwrap_or_default());
+    read_back(
+        &out,
+        &expected,
+        manifest_expected.then_some(union.as_slice()),
+    )?;
     Ok(out)
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |before| before.matches('\n').count() + 1)
+}
+
+/// Checks that `merged` reads back as intended: exactly the `expected` sections (name, content,
+/// line in the existing file) and the manifest, so a file whose own text would swallow a
+/// generated section (an unclosed code block before it, a list around it) is refused rather
+/// than written in a form the next merge could not read, or would extend again.
+fn read_back(
+    merged: &str,
+    expected: &[(&str, String, usize)],
+    manifest: Option<&[&str]>,
+) -> Result<(), MarkerError> {
+    let hidden = |name: &str, line: usize| MarkerError::Hidden {
+        line,
+        name: name.to_owned(),
+    };
+    let first_line = expected.iter().map(|(_, _, line)| *line).min().unwrap_or(1);
+    let doc = parse(merged).map_err(|_| {
+        let (name, line) = expected
+            .iter()
+            .map(|(name, _, line)| (*name, *line))
+            .min_by_key(|&(_, line)| line)
+            .unwrap_or(("rolecall:sections", first_line));
+        hidden(name, line)
+    })?;
+    for (name, content, line) in expected {
+        let found = doc.sections.iter().find(|s| s.name == *name);
+        if found.is_none_or(|s| s.content != content) {
+            return Err(hidden(name, *line));
+        }
+    }
+    if doc.sections.len() != expected.len() {
+        let extra = doc
+            .sections
+            .iter()
+            .find(|s| !expected.iter().any(|(name, _, _)| *name == s.name));
+        return Err(hidden(
+            extra.map_or("rolecall:sections", |s| s.name),
+            first_line,
+        ));
+    }
+    if let Some(names) = manifest
+        && doc
+            .manifest
+            .is_none_or(|m| manifest_line(&m.names) != manifest_line(names))
+    {
+        return Err(hidden("rolecall:sections", first_line));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -757,6 +848,37 @@ mod tests {
             merged,
             "x\n<!-- rolecall:sections summary,roles -->\n<!-- rolecall:begin summary -->\nS\n<!-- rolecall:end summary -->\n\n<!-- rolecall:begin roles -->\nR\n<!-- rolecall:end roles -->\n"
         );
+    }
+
+    #[test]
+    fn sections_the_file_would_swallow_are_refused() {
+        let fresh = render(&[("summary", "S\n")]);
+        // An unclosed fence at the end: appended sections would be code, and every later
+        // merge would append them again.
+        let error = merge("notes\n```\ncode\n", &fresh).unwrap_err();
+        assert_eq!(
+            error,
+            MarkerError::Hidden {
+                line: 4,
+                name: "summary".into()
+            }
+        );
+        assert!(error.problem().contains("unclosed code block"));
+        // A section inside a list item: fresh content indented as code in `fresh` is HTML
+        // there, and would end the section early.
+        let existing = "- item\n\n  <!-- rolecall:begin a -->\n  old\n  <!-- rolecall:end a -->\n";
+        let fresh = "<!-- rolecall:begin a -->\n    <!-- rolecall:end a -->\nnew\n<!-- rolecall:end a -->\n";
+        assert_eq!(sections(fresh).unwrap().len(), 1);
+        assert_eq!(merge(existing, fresh).unwrap_err().line(), 3);
+        // A manifest that repeats names is rewritten without the repeats.
+        let doubled = "<!-- rolecall:sections a,a,b -->\n<!-- rolecall:begin c -->\n<!-- rolecall:end c -->\n";
+        assert_eq!(
+            merge(doubled, doubled).unwrap(),
+            doubled.replace("a,a,b -->", "a,b,c -->")
+        );
+        // Code that is closed is fine.
+        let merged = merge("notes\n```\ncode\n```\n", &render(&[("summary", "S\n")])).unwrap();
+        assert_eq!(names_and_contents(&merged), [("summary", "S\n")]);
     }
 
     const NAMES: [&str; 4] = ["summary", "timeline", "roles", "actions"];
