@@ -100,7 +100,8 @@ for n in "${sizes[@]}"; do
     fi
 done
 
-# The summary: one row per case, one column group per N.
+# The summary: one row per case, one column group per N; the last columns
+# compare the time per record at the largest N with the smallest.
 awk -F'\t' -v sizes="${sizes[*]}" '
     BEGIN { count = split(sizes, ns, " ") }
     $2 == "peak" { check_mb[$1] = $3 / 1024; fresh_mb[$1] = $4 / 1024; same_mb[$1] = $5 / 1024; next }
@@ -109,19 +110,22 @@ awk -F'\t' -v sizes="${sizes[*]}" '
     END {
         small = ns[1]; large = ns[count]
         printf "| case |"
-        for (i = 1; i <= count; i++) printf " N=%s wall s | CPU s | ms/record |", ns[i]
-        if (count > 1) printf " per-record %s/%s |", large, small
+        for (i = 1; i <= count; i++) printf " N=%s wall s | CPU s | wall ms/rec | CPU ms/rec |", ns[i]
+        if (count > 1) printf " per-rec %s/%s wall | CPU |", large, small
         printf "\n|---|"
-        for (i = 1; i <= count; i++) printf "---:|---:|---:|"
-        if (count > 1) printf "---:|"
+        for (i = 1; i <= count; i++) printf "---:|---:|---:|---:|"
+        if (count > 1) printf "---:|---:|"
         printf "\n"
         for (c = 1; c <= cases; c++) {
             k = order[c]; printf "| %s |", k
             for (i = 1; i <= count; i++) {
                 n = ns[i]
-                printf " %.3f ± %.3f | %.3f | %.4f |", mean[n, k], sd[n, k], cpu[n, k], 1000 * mean[n, k] / n
+                printf " %.3f ± %.3f | %.3f | %.3f | %.3f |", mean[n, k], sd[n, k], cpu[n, k], \
+                    1000 * mean[n, k] / n, 1000 * cpu[n, k] / n
             }
-            if (count > 1) printf " %.2f× |", (mean[large, k] / large) / (mean[small, k] / small)
+            if (count > 1)
+                printf " %.2f× | %.2f× |", (mean[large, k] / large) / (mean[small, k] / small), \
+                    (cpu[large, k] / large) / (cpu[small, k] / small)
             printf "\n"
         }
         print ""
@@ -134,5 +138,6 @@ awk -F'\t' -v sizes="${sizes[*]}" '
                 n, check_mb[n], fresh_mb[n], same_mb[n]
         }
     }' "$results"
-[ -n "${BENCH_DIR:-}" ] || [ "${KEEP:-0}" = 1 ] && echo "raw results: $results (hyperfine CSVs beside it)" >&2
-true
+if [ -n "${BENCH_DIR:-}" ] || [ "${KEEP:-0}" = 1 ]; then
+    echo "raw results: $results (hyperfine CSVs and the repositories beside it)" >&2
+fi

@@ -199,6 +199,20 @@ pub fn source_text(bytes: &[u8]) -> String {
     text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned()
 }
 
+/// [`source_text`] of bytes read from a file, reusing their buffer when
+/// they are UTF-8 (as records are) instead of copying them.
+fn into_source_text(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            text
+        }
+        Err(error) => source_text(error.as_bytes()),
+    }
+}
+
 fn read_record(
     rel: &str,
     abs: &Path,
@@ -210,26 +224,27 @@ fn read_record(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(read_bytes(rel, &stem, &bytes, config, setup_failed))
+    Ok(read_bytes(rel, &stem, bytes, config, setup_failed))
 }
 
 /// Reads a record from text held in memory (a record `new` or `handover`
 /// is about to write), exactly as [`load`] would read it from disk.
 pub fn read_source(rel: &str, stem: &str, text: &str, config: &Config) -> (Record, Vec<Finding>) {
-    read_bytes(rel, stem, text.as_bytes(), config, false)
+    read_bytes(rel, stem, text.as_bytes().to_vec(), config, false)
 }
 
 fn read_bytes(
     rel: &str,
     stem: &str,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     config: &Config,
     setup_failed: bool,
 ) -> (Record, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut incident = None;
-    let source = source_text(bytes);
-    match parse_into(rel, bytes, &mut findings) {
+    let parsed = parse_into(rel, &bytes, &mut findings);
+    let source = into_source_text(bytes);
+    match parsed {
         Parsed::Document(node) if !setup_failed => {
             let mut reader = Reader::new(rel, &source);
             incident = record::read(&mut reader, &node, stem, config);

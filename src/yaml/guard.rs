@@ -5,8 +5,9 @@
 
 use super::node::{MAX_DEPTH, ParseFailure};
 
-/// Checks `text` (without a byte-order mark); the first problem found.
-pub(super) fn check(text: &str) -> Result<(), ParseFailure> {
+/// Checks `text` (without a byte-order mark); the first problem found, or
+/// how deep the document can nest.
+pub(super) fn check(text: &str) -> Result<Shape, ParseFailure> {
     if let Some(failure) = conflict_marker(text) {
         return Err(failure);
     }
@@ -14,19 +15,43 @@ pub(super) fn check(text: &str) -> Result<(), ParseFailure> {
     for (index, line) in text.lines().enumerate() {
         scan.line(index + 1, line.strip_suffix('\r').unwrap_or(line))?;
     }
-    Ok(())
+    Ok(scan.shape)
+}
+
+/// What the scan saw of a document's nesting, so the parser can be run
+/// without a stack of its own when the document is shallow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Shape {
+    /// Most block levels (indentation columns and dashes) open at once.
+    pub block: usize,
+    /// Most `[` and `{` open at once.
+    pub flow: usize,
+    /// An alias (`*name`) or explicit key (`? `) was seen: either can nest
+    /// the parsed tree deeper than the text looks.
+    pub indirect: bool,
+}
+
+impl Shape {
+    /// An upper bound on the parser's nesting, `None` when aliases or
+    /// explicit keys make it unknown. A block sequence may sit at its
+    /// parent key's column (`key:` then `- item`), so each block level can
+    /// hide one more.
+    pub fn max_nesting(self) -> Option<usize> {
+        (!self.indirect).then_some(2 * self.block + self.flow + 1)
+    }
 }
 
 /// Finds an unresolved merge-conflict marker (`<<<<<<<`, `=======`,
 /// `>>>>>>>`, or diff3's `|||||||`) at the start of a line.
 fn conflict_marker(text: &str) -> Option<ParseFailure> {
     let is_marker = |line: &str| {
-        ["<<<<<<<", ">>>>>>>", "|||||||", "======="]
-            .iter()
-            .any(|m| {
-                line.strip_prefix(m)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
-            })
+        line.starts_with(['<', '>', '|', '='])
+            && ["<<<<<<<", ">>>>>>>", "|||||||", "======="]
+                .iter()
+                .any(|m| {
+                    line.strip_prefix(m)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
+                })
     };
     let index = text.lines().position(is_marker)?;
     Some(ParseFailure::at(index + 1, 1, "unresolved merge-conflict marker").help(
@@ -57,12 +82,14 @@ struct Scan {
     /// Open `[` and `{`.
     flow: usize,
     /// Inside a quoted scalar that runs over the line end.
-    quote: Option<char>,
+    quote: Option<u8>,
     /// Lines indented more than this are the text of a block scalar or the
     /// continuation of a plain one: their whitespace is content.
     text_above: Option<usize>,
     /// Columns (0-based) of the open block collections.
     levels: Vec<usize>,
+    /// The deepest nesting seen so far.
+    shape: Shape,
 }
 
 impl Scan {
@@ -97,11 +124,11 @@ impl Scan {
         Ok(())
     }
 
-    /// One character inside a quoted scalar: how many to move on (an
-    /// escape, `\"` or `''`, takes two); a closing quote ends it.
-    fn step_quoted(&mut self, quote: char, c: char, next: Option<char>) -> usize {
+    /// One byte inside a quoted scalar: how many to move on (an escape,
+    /// `\"` or `''`, takes two); a closing quote ends it.
+    fn step_quoted(&mut self, quote: u8, c: u8, next: Option<u8>) -> usize {
         let escaped =
-            (quote == '"' && c == '\\') || (quote == '\'' && c == '\'' && next == Some('\''));
+            (quote == b'"' && c == b'\\') || (quote == b'\'' && c == b'\'' && next == Some(b'\''));
         if escaped {
             return 2;
         }
@@ -123,6 +150,7 @@ impl Scan {
                 return Err(too_deep(number, column + 1));
             }
         }
+        self.shape.block = self.shape.block.max(self.levels.len());
         Ok(())
     }
 
@@ -130,52 +158,70 @@ impl Scan {
     /// `line`; notes a block scalar or plain scalar that may continue on the
     /// next lines. Returns whether a mapping key was seen in block context.
     fn scan(&mut self, number: usize, line: &str, start: usize) -> Result<bool, ParseFailure> {
-        let chars: Vec<(usize, char)> = line.char_indices().filter(|&(i, _)| i >= start).collect();
+        // Bytes, not chars: every character that matters is ASCII, and no
+        // byte of a multi-byte character is.
+        let bytes = line.as_bytes();
         let mut node_start = self.quote.is_none();
         let (mut plain, mut keyed) = (false, false);
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i].1;
-            let next = chars.get(i + 1).map(|&(_, c)| c);
+        let mut i = start;
+        while i < bytes.len() {
             if let Some(quote) = self.quote {
-                i += self.step_quoted(quote, c, next);
+                // Only the closing quote and escapes matter inside quotes.
+                let Some(skip) = bytes[i..]
+                    .iter()
+                    .position(|&b| b == quote || (quote == b'"' && b == b'\\'))
+                else {
+                    break;
+                };
+                i += skip;
+                i += self.step_quoted(quote, bytes[i], bytes.get(i + 1).copied());
                 continue;
             }
-            let after_space = i == 0 || matches!(chars[i - 1].1, ' ' | '\t');
-            let separated =
-                next.is_none_or(|n| n == ' ' || n == '\t' || (self.flow > 0 && ",]}".contains(n)));
+            if !node_start && self.flow == 0 {
+                // Inside plain text only a comment or a key's `:` matters.
+                let Some(skip) = bytes[i..].iter().position(|&b| b == b'#' || b == b':') else {
+                    break;
+                };
+                i += skip;
+            }
+            let c = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            let after_space = i == start || matches!(bytes[i - 1], b' ' | b'\t');
+            let separated = next.is_none_or(|n| {
+                n == b' ' || n == b'\t' || (self.flow > 0 && matches!(n, b',' | b']' | b'}'))
+            });
             match c {
-                '#' if after_space => break,
-                ' ' | '\t' => {}
-                '"' | '\'' if node_start => {
+                b'#' if after_space => break,
+                b' ' | b'\t' => {}
+                b'"' | b'\'' if node_start => {
                     self.quote = Some(c);
                     node_start = false;
                 }
-                '[' | '{' if node_start => {
+                b'[' | b'{' if node_start => {
                     self.flow += 1;
+                    self.shape.flow = self.shape.flow.max(self.flow);
                     plain = false;
                     if self.flow > MAX_DEPTH {
-                        return Err(too_deep(number, column_of(line, chars[i].0)));
+                        return Err(too_deep(number, column_of(line, i)));
                     }
                 }
-                ']' | '}' if self.flow > 0 => {
+                b']' | b'}' if self.flow > 0 => {
                     self.flow -= 1;
                     node_start = false;
                 }
-                ',' if self.flow > 0 => node_start = true,
-                '|' | '>'
-                    if node_start && self.flow == 0 && is_block_header(&line[chars[i].0 + 1..]) =>
-                {
+                b',' if self.flow > 0 => node_start = true,
+                b'|' | b'>' if node_start && self.flow == 0 && is_block_header(&line[i + 1..]) => {
                     self.text_above = Some(start);
                     return Ok(keyed);
                 }
-                '&' | '!' | '*' if node_start => {
-                    i = skip_token(&chars, i);
-                    node_start = c != '*';
+                b'&' | b'!' | b'*' if node_start => {
+                    i = skip_token(bytes, i);
+                    node_start = c != b'*';
+                    self.shape.indirect |= c == b'*';
                     continue;
                 }
-                '-' | '?' if node_start && separated => {}
-                ':' if separated && !node_start => {
+                b'-' | b'?' if node_start && separated => self.shape.indirect |= c == b'?',
+                b':' if separated && !node_start => {
                     keyed |= self.flow == 0;
                     plain = false;
                     node_start = true;
@@ -228,8 +274,8 @@ fn is_block_header(rest: &str) -> bool {
 }
 
 /// The index after an anchor, tag or alias token.
-fn skip_token(chars: &[(usize, char)], mut i: usize) -> usize {
-    while i < chars.len() && !matches!(chars[i].1, ' ' | '\t' | ',' | ']' | '}') {
+fn skip_token(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b',' | b']' | b'}') {
         i += 1;
     }
     i
@@ -247,7 +293,7 @@ mod tests {
     fn fail(text: &str) -> ParseFailure {
         match check(text) {
             Err(f) => f,
-            Ok(()) => panic!("expected a failure for {text:?}"),
+            Ok(_) => panic!("expected a failure for {text:?}"),
         }
     }
 
@@ -340,14 +386,47 @@ mod tests {
         })
     }
 
+    /// How deep a parsed tree nests: 1 for a scalar.
+    fn depth(node: &crate::yaml::SNode) -> usize {
+        use crate::yaml::Node;
+        1 + match &node.node {
+            Node::Scalar(_) => 0,
+            Node::Seq(items) => items.iter().map(depth).max().unwrap_or(0),
+            Node::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| depth(k).max(depth(v)))
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
+    #[test]
+    fn shape_bounds_the_nesting() {
+        let record =
+            "id: x\nroles:\n  lead:\n    - owner: a\n      note: |\n        text\nlist: [a, [b]]\n";
+        let shape = check(record).unwrap();
+        assert_eq!((shape.block, shape.flow, shape.indirect), (4, 2, false));
+        let root = crate::yaml::parse(record.as_bytes()).unwrap().unwrap();
+        assert!(depth(&root) <= shape.max_nesting().unwrap());
+        assert_eq!(check("a: &x [1]\nb: *x\n").unwrap().max_nesting(), None);
+        assert_eq!(check("? [a]\n: b\n").unwrap().max_nesting(), None);
+        assert_eq!(check("a: '*x'\nb: x*\n").unwrap().max_nesting(), Some(3));
+    }
+
     proptest::proptest! {
-        /// Whatever a YAML emitter writes, the guard lets through.
+        /// Whatever a YAML emitter writes, the guard lets through, and the
+        /// parsed tree nests no deeper than the guard's bound.
         #[test]
         fn emitted_yaml_passes_the_guard(value in tree()) {
             let text = serde_saphyr::to_string(&value).expect("serialise");
-            proptest::prop_assert!(check(&text).is_ok(), "{:?}\n{}", check(&text), text);
+            let shape = check(&text);
+            proptest::prop_assert!(shape.is_ok(), "{:?}\n{}", shape, text);
             let parsed = crate::yaml::parse(text.as_bytes());
             proptest::prop_assert!(parsed.is_ok(), "{:?}\n{}", parsed, text);
+            if let (Ok(shape), Ok(Some(root))) = (shape, parsed) {
+                let bound = shape.max_nesting().unwrap_or(usize::MAX);
+                proptest::prop_assert!(depth(&root) <= bound, "{:?}\n{}", shape, text);
+            }
         }
     }
 }
