@@ -1,6 +1,7 @@
 //! `rolecall render`: check, render in memory, compare with disk, write
 //! and commit.
 
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use crate::check::{self, Severity};
@@ -179,17 +180,20 @@ fn report_dry_run(context: &Context, plan: &DocumentPlan, changes: &Changes) {
 }
 
 fn subject(plan: &DocumentPlan, changes: &Changes) -> String {
-    let mut ids: Vec<String> = Vec::new();
-    for change in &changes.changes {
-        let incident = match plan.documents.iter().find(|d| d.path == change.path()) {
-            Some(document) => document.incident.clone(),
+    let owners: HashMap<&str, Option<&str>> = plan
+        .documents
+        .iter()
+        .map(|d| (d.path.as_str(), d.incident.as_deref()))
+        .collect();
+    let ids: BTreeSet<String> = changes
+        .changes
+        .iter()
+        .filter_map(|change| match owners.get(change.path()) {
+            Some(incident) => incident.map(str::to_owned),
             None => removed_from(change.path()),
-        };
-        if let Some(id) = incident.filter(|id| !ids.contains(id)) {
-            ids.push(id);
-        }
-    }
-    ids.sort();
+        })
+        .collect();
+    let ids: Vec<String> = ids.into_iter().collect();
     if ids.is_empty() {
         "rolecall: render index".to_owned()
     } else {

@@ -65,8 +65,7 @@ impl Repository {
         message: &str,
         sigs: &CommitSignatures,
     ) -> Result<Option<CommitInfo>, GitError> {
-        let message =
-            git2::message_prettify(message, None).map_err(git("clean up the commit message"))?;
+        let message = clean_message(message);
         let subject = message.lines().next().unwrap_or_default().to_owned();
         if subject.is_empty() {
             return Err(GitError::EmptyMessage);
@@ -208,6 +207,28 @@ fn check_path(path: &str) -> Result<(), GitError> {
         path: path.to_owned(),
         reason,
     })
+}
+
+/// What `git commit` does to a message, in linear time (libgit2's
+/// `message_prettify` is quadratic on the ~100,000-line messages of a large
+/// render): trailing whitespace removed from every line, runs of blank
+/// lines collapsed, blank lines at both ends dropped, one final newline.
+fn clean_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 1);
+    let mut blank = false;
+    for line in message.lines().map(str::trim_end) {
+        if line.is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if blank {
+            out.push('\n');
+            blank = false;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -332,8 +332,10 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> std::io::Result<()> {
     if let Some(permissions) = existing {
         file.as_file().set_permissions(permissions)?;
     }
+    // No fsync per file: like git, rolecall relies on the rename being
+    // atomic; syncing each of tens of thousands of documents dominated the
+    // time of a full render.
     file.write_all(content)?;
-    file.as_file().sync_data()?;
     #[cfg(debug_assertions)]
     injected_fault("write")?;
     file.persist(path).map_err(|e| e.error)?;

@@ -49,6 +49,9 @@ pub fn one_line(text: &str) -> String {
 /// block quotes, ordered-list numbers) are escaped there. Other punctuation stays readable.
 #[must_use]
 pub fn escape_inline(text: &str) -> String {
+    if is_plain_inline(text) {
+        return text.to_owned();
+    }
     let flat = one_line(text);
     let mut out = String::with_capacity(flat.len() + flat.len() / 4);
     let leading_digits = flat.chars().take_while(char::is_ascii_digit).count();
@@ -71,6 +74,42 @@ pub fn escape_inline(text: &str) -> String {
         }
     }
     out
+}
+
+/// Text that [`escape_inline`] would return unchanged: no character that
+/// needs escaping anywhere, none that matters at the start, no line break,
+/// no surrounding whitespace. The common case, checked without allocating.
+fn is_plain_inline(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let Some(first) = bytes.first() else {
+        return true;
+    };
+    let leading_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    text.trim().len() == text.len()
+        && !matches!(first, b'-' | b'+' | b'=' | b'>' | b'#')
+        && !matches!(bytes.get(leading_digits), Some(b'.' | b')') if leading_digits > 0)
+        && bytes.iter().all(|&b| {
+            b >= 0x20
+                && b != 0x7f
+                && !matches!(
+                    b,
+                    b'\\'
+                        | b'`'
+                        | b'*'
+                        | b'_'
+                        | b'['
+                        | b']'
+                        | b'<'
+                        | b'>'
+                        | b'|'
+                        | b'#'
+                        | b'&'
+                        | b'~'
+                        | b'!'
+                        | b'$'
+                )
+        })
+        && !text.chars().any(is_line_break)
 }
 
 /// [`escape_inline`] for a table cell (`|` becomes `\|`). An empty cell stays empty; the

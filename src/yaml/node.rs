@@ -209,6 +209,8 @@ pub(super) fn budget() -> Budget {
     let mut budget = Budget::default();
     budget.max_depth = MAX_DEPTH;
     budget.max_events = 200_000;
+    // Long comment blocks before a list item are normal in hand-kept records.
+    budget.max_buffered_comment_events = 4_096;
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
     budget.max_nodes = 100_000;
@@ -447,6 +449,15 @@ impl<'de> Visitor<'de> for RawVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_comment_blocks_before_a_list_item_are_fine() {
+        let text = format!(
+            "timeline:\n{}  - at: 2026-11-20T09:14:00Z\n    event: x\n",
+            "  # note\n".repeat(200)
+        );
+        assert!(parse(text.as_bytes()).is_ok());
+    }
 
     fn fail(text: &str) -> ParseFailure {
         match parse(text.as_bytes()) {
