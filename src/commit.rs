@@ -61,7 +61,8 @@ pub fn write_and_commit(
         });
     };
     let prefix = repo_prefix(&repo, root);
-    let path_changes: Vec<PathChange> = changes.iter().map(|c| path_change(&prefix, c)).collect();
+    let path_changes: Vec<PathChange<'_>> =
+        changes.iter().map(|c| path_change(&prefix, c)).collect();
     repo.ensure_ready()?;
     let _lock = repo.lock_run()?;
     ensure_unchanged(root, changes)?;
@@ -164,11 +165,11 @@ fn repo_prefix(repo: &Repository, root: &Path) -> String {
     }
 }
 
-fn path_change(prefix: &str, change: &Change) -> PathChange {
+fn path_change<'c>(prefix: &str, change: &'c Change) -> PathChange<'c> {
     match change {
         Change::Write { path, content, .. } => PathChange::Write {
             path: format!("{prefix}{path}"),
-            content: content.clone(),
+            content: content.as_slice().into(),
         },
         Change::Remove { path, .. } => PathChange::Remove {
             path: format!("{prefix}{path}"),

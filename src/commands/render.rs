@@ -27,6 +27,9 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
         }
     }
     let (plan, changes) = plan_changes(&workspace, &args.only)?;
+    // Everything below works from the plan and the changes: free the records
+    // before the commit stages its blobs.
+    drop(workspace);
     if args.check {
         return Ok(report_check(context, &plan, &changes));
     }
@@ -89,7 +92,10 @@ pub fn ensure_clean(context: &Context, workspace: &Workspace) -> Result<()> {
     )))
 }
 
-/// Renders every document and compares it with the disk.
+/// Renders every document and compares it with the disk as soon as it is
+/// rendered. The documents' contents move into the changes (or are freed
+/// when unchanged): the returned plan keeps their paths, kinds and
+/// incidents only.
 pub fn plan_changes(workspace: &Workspace, only: &[String]) -> Result<(DocumentPlan, Changes)> {
     let templates = Templates::load(
         &workspace.root,
@@ -97,15 +103,18 @@ pub fn plan_changes(workspace: &Workspace, only: &[String]) -> Result<(DocumentP
         workspace.roster.as_ref(),
     )
     .map_err(|e| Error::Content(e.to_string()))?;
-    let plan = render::plan(workspace, &templates, only)
-        .map_err(|e| Error::Content(format!("{e}; nothing was written")))?;
+    let root = &workspace.root;
+    let (plan, compared) = render::plan_with(workspace, &templates, only, |document| {
+        files::compare_document(root, document)
+    })
+    .map_err(|e| Error::Content(format!("{e}; nothing was written")))?;
     let output = workspace.config.output.trim_end_matches('/');
     let scope: Vec<String> = if only.is_empty() {
         vec![output.to_owned()]
     } else {
         only.iter().map(|id| format!("{output}/{id}")).collect()
     };
-    let changes = files::compare(&workspace.root, &plan, &scope).map_err(|e| match e {
+    let changes = files::finish(root, &plan, compared, &scope).map_err(|e| match e {
         files::ConflictError::Read { path, source } => Error::Read {
             path: workspace.root.join(path),
             source,

@@ -2,6 +2,7 @@
 //! those paths replaced or removed (never the index), so whatever the user
 //! has staged, modified or left untracked stays as it was.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -12,14 +13,20 @@ use super::head::Head;
 use super::identity::CommitSignatures;
 use super::{GitError, Repository, git};
 
-/// One path to commit: new content or removal.
+/// One path to commit: new content (borrowed from the caller's change when
+/// it can be, so a large render does not hold its documents twice) or removal.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathChange {
-    Write { path: String, content: Vec<u8> },
-    Remove { path: String },
+pub enum PathChange<'a> {
+    Write {
+        path: String,
+        content: Cow<'a, [u8]>,
+    },
+    Remove {
+        path: String,
+    },
 }
 
-impl PathChange {
+impl PathChange<'_> {
     /// The repository-relative, `/`-separated path.
     pub fn path(&self) -> &str {
         match self {
@@ -51,7 +58,7 @@ pub(super) struct Planned<'c> {
 impl Repository {
     /// Whether `changes` would alter HEAD's tree, i.e. whether `commit_paths` would commit.
     /// Writes nothing to the repository.
-    pub fn would_commit(&self, changes: &[PathChange]) -> Result<bool, GitError> {
+    pub fn would_commit(&self, changes: &[PathChange<'_>]) -> Result<bool, GitError> {
         let head = self.read_head()?;
         Ok(!plan(head.tree()?.as_ref(), changes)?.is_empty())
     }
@@ -61,7 +68,7 @@ impl Repository {
     /// Returns `None`, without committing, when the tree would not change.
     pub fn commit_paths(
         &self,
-        changes: &[PathChange],
+        changes: &[PathChange<'_>],
         message: &str,
         sigs: &CommitSignatures,
     ) -> Result<Option<CommitInfo>, GitError> {
@@ -159,7 +166,7 @@ fn injected_fault() -> Result<(), GitError> {
 /// The changes (last one per path wins) that alter `base`; errors on invalid paths.
 fn plan<'c>(
     base: Option<&Tree<'_>>,
-    changes: &'c [PathChange],
+    changes: &'c [PathChange<'_>],
 ) -> Result<Vec<Planned<'c>>, GitError> {
     let mut by_path = BTreeMap::new();
     for change in changes {
@@ -177,7 +184,7 @@ fn plan<'c>(
                 if same {
                     continue;
                 }
-                Some((id, content.as_slice()))
+                Some((id, content.as_ref()))
             }
             PathChange::Remove { .. } if existing.is_none() => continue,
             PathChange::Remove { .. } => None,

@@ -41,16 +41,25 @@ impl Repository {
             .add_new_mempack_backend(1000)
             .map_err(git(context))?;
         let mut builder = scratch.packbuilder().map_err(git(context))?;
+        // 0: one delta-search thread per core.
+        builder.set_threads(0);
         for content in blobs {
             let id = scratch_odb
                 .write(ObjectType::Blob, content)
                 .map_err(git(context))?;
             builder.insert_object(id, None).map_err(git(context))?;
         }
-        let mut pack = git2::Buf::new();
-        builder.write_buf(&mut pack).map_err(git(context))?;
+        // The pack streams into the indexer as it is produced, never whole in memory.
         let mut writer = odb.packwriter().map_err(git(context))?;
-        writer.write_all(&pack).map_err(|error| GitError::Io {
+        let mut written = Ok(());
+        builder
+            .foreach(|chunk| {
+                written = writer.write_all(chunk);
+                written.is_ok()
+            })
+            .or_else(|error| if written.is_err() { Ok(()) } else { Err(error) })
+            .map_err(git(context))?;
+        written.map_err(|error| GitError::Io {
             action: "write a pack into",
             path: self.git_dir().join("objects/pack"),
             error,

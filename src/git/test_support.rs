@@ -65,10 +65,10 @@ pub(super) fn sigs() -> CommitSignatures {
     }
 }
 
-pub(super) fn put(path: &str, content: &str) -> PathChange {
+pub(super) fn put(path: &str, content: &str) -> PathChange<'static> {
     PathChange::Write {
         path: path.to_owned(),
-        content: content.as_bytes().to_vec(),
+        content: content.as_bytes().to_vec().into(),
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::{DocumentPlan, HEADER_PREFIX, Kind, markers};
+use super::{Document, DocumentPlan, HEADER_PREFIX, Kind, markers};
 
 /// Why the plan cannot be applied: the repository's content is at fault.
 #[derive(Debug, thiserror::Error)]
@@ -82,19 +82,50 @@ pub fn is_generated(bytes: &[u8]) -> bool {
 
 /// Compares the plan with the disk under `root`. `scope` lists the
 /// folders (relative) in which stale generated documents are looked for.
+///
+/// The documents' contents move into the changes (an unchanged document's
+/// is freed as soon as it is compared), so a large render holds each
+/// document once: afterwards every `content` in `plan` is empty, while
+/// paths, kinds and incidents stay.
 pub fn compare(
     root: &Path,
-    plan: &DocumentPlan,
+    plan: &mut DocumentPlan,
     scope: &[String],
 ) -> Result<Changes, ConflictError> {
-    let results: Vec<Option<Change>> = plan
+    let compared: Vec<Compared> = plan
         .documents
-        .par_iter()
-        .map(|doc| compare_one(root, &doc.path, doc.kind, &doc.content))
-        .collect::<Result<_, _>>()?;
+        .par_iter_mut()
+        .map(|doc| compare_document(root, doc))
+        .collect();
+    finish(root, plan, compared, scope)
+}
+
+/// What comparing one document found.
+pub type Compared = Result<Option<Change>, ConflictError>;
+
+/// Compares one document with the disk, taking its content: into the
+/// change when it differs, freed when it does not.
+pub fn compare_document(root: &Path, document: &mut Document) -> Compared {
+    compare_one(
+        root,
+        &document.path,
+        document.kind,
+        std::mem::take(&mut document.content),
+    )
+}
+
+/// The changes from `compared` (one per document of `plan`, in its order;
+/// the first conflict in that order is returned) plus the removal of stale
+/// generated documents in `scope`.
+pub fn finish(
+    root: &Path,
+    plan: &DocumentPlan,
+    compared: Vec<Compared>,
+    scope: &[String],
+) -> Result<Changes, ConflictError> {
     let mut changes = Changes::default();
-    for result in results {
-        match result {
+    for result in compared {
+        match result? {
             Some(change) => changes.changes.push(change),
             None => changes.unchanged += 1,
         }
@@ -123,7 +154,7 @@ fn compare_one(
     root: &Path,
     rel: &str,
     kind: Kind,
-    fresh: &str,
+    fresh: String,
 ) -> Result<Option<Change>, ConflictError> {
     let path = root.join(rel);
     if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -134,7 +165,7 @@ fn compare_one(
     let Some(existing) = read(root, rel)? else {
         return Ok(Some(Change::Write {
             path: rel.to_owned(),
-            content: fresh.as_bytes().to_vec(),
+            content: fresh.into_bytes(),
             previous: None,
         }));
     };
@@ -144,9 +175,9 @@ fn compare_one(
         });
     }
     let content = if kind == Kind::Postmortem {
-        merge_postmortem(rel, &existing, fresh)?
+        merge_postmortem(rel, &existing, &fresh)?
     } else {
-        fresh.as_bytes().to_vec()
+        fresh.into_bytes()
     };
     if content == existing {
         return Ok(None);

@@ -68,6 +68,24 @@ pub fn plan(
     templates: &Templates,
     only: &[String],
 ) -> Result<DocumentPlan, TemplateError> {
+    plan_with(workspace, templates, only, |_| ()).map(|(plan, _)| plan)
+}
+
+/// [`plan`], handing each document to `each` as soon as it is rendered (in
+/// parallel, in no particular order), so a caller can compare it and free
+/// its content right away instead of holding every document at once.
+/// Returns the plan (documents as `each` left them) and what `each`
+/// returned for each document, both in the plan's order.
+pub fn plan_with<T, F>(
+    workspace: &Workspace,
+    templates: &Templates,
+    only: &[String],
+    each: F,
+) -> Result<(DocumentPlan, Vec<T>), TemplateError>
+where
+    T: Send,
+    F: Fn(&mut Document) -> T + Sync,
+{
     let records: Vec<(&Record, &Incident)> = workspace.incidents().collect();
     let views: Vec<IncidentView> = records
         .par_iter()
@@ -78,20 +96,46 @@ pub fn plan(
     let selected: Vec<usize> = (0..records.len())
         .filter(|&i| only.is_empty() || only.contains(&records[i].1.id))
         .collect();
-    let per_incident: Vec<Vec<Document>> = selected
+    let per_incident: Vec<Vec<(Document, T)>> = selected
         .par_iter()
-        .map(|&i| incident_documents(templates, &base, &output, records[i].0, &views[i]))
+        .map(|&i| {
+            let documents = incident_documents(templates, &base, &output, records[i].0, &views[i])?;
+            Ok(documents
+                .into_iter()
+                .map(|mut document| {
+                    let result = each(&mut document);
+                    (document, result)
+                })
+                .collect())
+        })
         .collect::<Result<_, _>>()?;
-    let mut documents: Vec<Document> = per_incident.into_iter().flatten().collect();
-    documents.push(index_document(
-        workspace, templates, &base, &output, &views,
-    )?);
-    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut documents: Vec<(Document, T)> = per_incident.into_iter().flatten().collect();
+    // The index needs only a summary of each incident: the views go first.
+    let entries: Vec<IndexEntry> = views.iter().map(IndexEntry::new).collect();
+    drop(views);
+    let mut index = index_document(workspace, templates, &base, &output, entries)?;
+    let result = each(&mut index);
+    documents.push((index, result));
+    documents.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let (documents, results) = documents.into_iter().unzip();
     let incidents = selected.iter().map(|&i| records[i].1.id.clone()).collect();
-    Ok(DocumentPlan {
-        documents,
-        incidents,
-    })
+    Ok((
+        DocumentPlan {
+            documents,
+            incidents,
+        },
+        results,
+    ))
+}
+
+/// `header` then `body`, allocated to their exact length: the documents of
+/// a large render are held until they are written, and `format!` may leave
+/// up to twice the room each needs.
+fn with_header(header: &str, body: &str) -> String {
+    let mut content = String::with_capacity(header.len() + body.len());
+    content.push_str(header);
+    content.push_str(body);
+    content
 }
 
 /// `people` and `roles`: the same for every document.
@@ -118,14 +162,11 @@ fn incident_documents(
     let doc = |path: String, kind: Kind, body: String| Document {
         path,
         kind,
-        content: format!(
-            "{}{body}",
-            if kind == Kind::Postmortem {
-                postmortem_header(&record.path)
-            } else {
-                header.clone()
-            }
-        ),
+        content: if kind == Kind::Postmortem {
+            with_header(&postmortem_header(&record.path), &body)
+        } else {
+            with_header(&header, &body)
+        },
         incident: Some(view.id.clone()),
     };
     let mut documents = vec![doc(
@@ -201,9 +242,8 @@ fn index_document(
     templates: &Templates,
     base: &Context,
     output: &str,
-    views: &[IncidentView],
+    mut entries: Vec<IndexEntry>,
 ) -> Result<Document, TemplateError> {
-    let mut entries: Vec<IndexEntry> = views.iter().map(IndexEntry::new).collect();
     entries.sort_by(|a, b| {
         b.started_at
             .cmp(&a.started_at)
@@ -217,7 +257,7 @@ fn index_document(
     Ok(Document {
         path: format!("{output}/README.md"),
         kind: Kind::Index,
-        content: format!("{}{body}", header(&source)),
+        content: with_header(&header(&source), &body),
         incident: None,
     })
 }
