@@ -7,7 +7,6 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::{Document, DocumentPlan, HEADER_PREFIX, Kind, markers};
@@ -78,26 +77,6 @@ impl Changes {
 /// Whether `bytes` start with rolecall's header line.
 pub fn is_generated(bytes: &[u8]) -> bool {
     bytes.starts_with(HEADER_PREFIX.as_bytes())
-}
-
-/// Compares the plan with the disk under `root`. `scope` lists the
-/// folders (relative) in which stale generated documents are looked for.
-///
-/// The documents' contents move into the changes (an unchanged document's
-/// is freed as soon as it is compared), so a large render holds each
-/// document once: afterwards every `content` in `plan` is empty, while
-/// paths, kinds and incidents stay.
-pub fn compare(
-    root: &Path,
-    plan: &mut DocumentPlan,
-    scope: &[String],
-) -> Result<Changes, ConflictError> {
-    let compared: Vec<Compared> = plan
-        .documents
-        .par_iter_mut()
-        .map(|doc| compare_document(root, doc))
-        .collect();
-    finish(root, plan, compared, scope)
 }
 
 /// What comparing one document found.
