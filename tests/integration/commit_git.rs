@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 
 use walkdir::WalkDir;
 
-use crate::harness::{CLEAN_RECORD, PEOPLE, Project};
+use crate::harness::{CLEAN_RECORD, HANDED_OVER, PEOPLE, Project};
 
 const ID: &str = "INC-2026-001";
 
@@ -24,32 +24,6 @@ const DOCUMENTS: [&str; 7] = [
     "incidents/INC-2026-001/postmortem.md",
     "incidents/README.md",
 ];
-
-/// [`CLEAN_RECORD`] with the tech lead handed over from bob to erin, which
-/// adds a handover note in a folder of its own.
-const HANDED_OVER: &str = "\
-title: Clean record
-severity: SEV2
-status: resolved
-started_at: 2026-11-20T09:00:00Z
-resolved_at: 2026-11-20T09:40:00Z
-roles:
-  incident_manager: alice
-  tech_lead:
-    - owner: bob
-    - owner: erin
-      from: 2026-11-20T09:20:00Z
-      handover: Rollback started; watch the error rate.
-  communications_manager: carol
-  postmortem_owner: dave
-communications:
-  updates:
-    - at: 2026-11-20T09:30:00Z
-      channel: status-page
-      summary: Investigating.
-postmortem:
-  status: done
-";
 
 // ---------------------------------------------------------------- helpers
 

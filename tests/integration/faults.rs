@@ -15,37 +15,11 @@ use std::fs;
 
 use walkdir::WalkDir;
 
-use crate::harness::{CLEAN_RECORD, PEOPLE, Project, Run};
+use crate::harness::{CLEAN_RECORD, HANDED_OVER, PEOPLE, Project, Run};
 
 const KEPT: &str = "INC-2026-001";
 const DROPPED: &str = "INC-2026-002";
 const ADDED: &str = "INC-2026-003";
-
-/// [`CLEAN_RECORD`] with the tech lead handed over from bob to erin: one
-/// more document, alone in a `handovers/` folder.
-const HANDED_OVER: &str = "\
-title: Handed over
-severity: SEV2
-status: resolved
-started_at: 2026-11-20T09:00:00Z
-resolved_at: 2026-11-20T09:40:00Z
-roles:
-  incident_manager: alice
-  tech_lead:
-    - owner: bob
-    - owner: erin
-      from: 2026-11-20T09:20:00Z
-      handover: Rollback started; watch the error rate.
-  communications_manager: carol
-  postmortem_owner: dave
-communications:
-  updates:
-    - at: 2026-11-20T09:30:00Z
-      channel: status-page
-      summary: Investigating.
-postmortem:
-  status: done
-";
 
 /// Whether the fault-injection hooks are compiled into the binary under test.
 fn hooks_compiled_in() -> bool {

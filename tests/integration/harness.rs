@@ -56,6 +56,32 @@ postmortem:
   status: done
 ";
 
+/// [`CLEAN_RECORD`] with the tech lead handed over from bob to erin, which
+/// adds a handover note in a folder of its own.
+pub const HANDED_OVER: &str = "\
+title: Clean record
+severity: SEV2
+status: resolved
+started_at: 2026-11-20T09:00:00Z
+resolved_at: 2026-11-20T09:40:00Z
+roles:
+  incident_manager: alice
+  tech_lead:
+    - owner: bob
+    - owner: erin
+      from: 2026-11-20T09:20:00Z
+      handover: Rollback started; watch the error rate.
+  communications_manager: carol
+  postmortem_owner: dave
+communications:
+  updates:
+    - at: 2026-11-20T09:30:00Z
+      channel: status-page
+      summary: Investigating.
+postmortem:
+  status: done
+";
+
 pub const PEOPLE: &str = "\
 alice:
   name: Alice Smith
