@@ -153,6 +153,10 @@ fn compare_one(
             path: rel.to_owned(),
         });
     }
+    if existing == fresh.as_bytes() {
+        // Merging a render into itself changes nothing: skip the merge.
+        return Ok(None);
+    }
     let content = if kind == Kind::Postmortem {
         merge_postmortem(rel, &existing, &fresh)?
     } else {
