@@ -91,12 +91,8 @@ fn required(rules: &Rules<'_>, subject: &mut Subject<'_>) {
         };
         // Never before the start: a `resolved_at` before `started_at` is
         // `time-order`'s to report, not a vacancy.
-        let required_at = match def.required_from {
-            RequiredFrom::Declared => incident.started_at.value,
-            RequiredFrom::Resolved => match &incident.resolved_at {
-                Some(at) if incident.is_resolved() => at.value.max(incident.started_at.value),
-                _ => continue,
-            },
+        let Some(required_at) = incident.required_since(def.required_from) else {
+            continue;
         };
         let assignment = incident.role(key);
         let Some(first) = assignment.and_then(|a| a.shifts.first()) else {

@@ -144,19 +144,18 @@ fn updates(rules: &Rules<'_>, subject: &mut Subject<'_>) {
             );
         }
     }
-    if !incident.is_resolved() {
-        let due = Instant(previous.0 + cadence.0);
-        if due < rules.now {
-            subject
-                .push(
-                    Code::UpdateOverdue,
-                    comms_pos,
-                    format!("the next update was due at {due}"),
-                )
-                .help = Some(format!(
-                "publish an update and record it under `communications.updates` (cadence {cadence})"
-            ));
-        }
+    if let Some(due) = incident.next_update_due(rules.config)
+        && due < rules.now
+    {
+        subject
+            .push(
+                Code::UpdateOverdue,
+                comms_pos,
+                format!("the next update was due at {due}"),
+            )
+            .help = Some(format!(
+            "publish an update and record it under `communications.updates` (cadence {cadence})"
+        ));
     }
 }
 

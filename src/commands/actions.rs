@@ -7,7 +7,7 @@ use crate::cli::{ActionsArgs, ActionsFormat};
 use crate::commands::Context;
 use crate::error::{Error, Result};
 use crate::load::{self, Workspace};
-use crate::model::record::ActionStatus;
+use crate::model::record::{ActionStatus, Priority};
 use crate::suggest;
 use crate::table::Table;
 
@@ -51,12 +51,8 @@ pub fn run(context: &Context, args: &ActionsArgs) -> Result<u8> {
                 title: action.title.clone(),
                 owner,
                 due: action.due.as_ref().map(|d| d.value.to_string()),
-                status: if open { "open" } else { "done" },
-                priority: action.priority.map(|p| match p {
-                    crate::model::record::Priority::High => "high",
-                    crate::model::record::Priority::Medium => "medium",
-                    crate::model::record::Priority::Low => "low",
-                }),
+                status: action.status.as_str(),
+                priority: action.priority.map(Priority::as_str),
                 link: action.link.clone(),
             });
         }

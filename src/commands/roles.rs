@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::cli::{RolesArgs, TableFormat};
 use crate::commands::Context;
 use crate::error::Result;
-use crate::model::{Config, RequiredFrom};
+use crate::model::Config;
 use crate::table::Table;
 
 #[derive(Serialize)]
@@ -64,10 +64,7 @@ fn rows(config: &Config) -> Vec<RoleRow<'_>> {
             key: &role.key,
             name: &role.name,
             exclusive: role.exclusive,
-            required_from: match role.required_from {
-                RequiredFrom::Declared => "declared",
-                RequiredFrom::Resolved => "resolved",
-            },
+            required_from: role.required_from.as_str(),
             required_by: config
                 .severities
                 .values()

@@ -7,8 +7,8 @@ use crate::cli::{StatusArgs, TableFormat};
 use crate::commands::Context;
 use crate::error::Result;
 use crate::load::{self, Workspace};
-use crate::model::record::{ActionStatus, PostmortemStatus};
-use crate::model::{Incident, Instant, RequiredFrom, Span};
+use crate::model::record::ActionStatus;
+use crate::model::{Incident, Instant};
 use crate::table::Table;
 
 /// One row of `status --format json`.
@@ -87,9 +87,9 @@ fn row(workspace: &Workspace, file: &str, incident: &Incident, now: Instant) -> 
     let roles = required
         .iter()
         .filter(|key| {
-            config.role(key).is_some_and(|d| {
-                d.required_from == RequiredFrom::Declared || incident.is_resolved()
-            })
+            config
+                .role(key)
+                .is_some_and(|d| incident.required_since(d.required_from).is_some())
         })
         .map(|key| {
             let owner = incident
@@ -103,16 +103,12 @@ fn row(workspace: &Workspace, file: &str, incident: &Incident, now: Instant) -> 
             }
         })
         .collect();
-    let next_update = next_update_due(incident, incident.update_every(config));
+    let next_update = incident.next_update_due(config);
     let postmortem_status = incident
         .postmortem
         .as_ref()
         .and_then(|p| p.status.as_ref())
-        .map(|s| match s.value {
-            PostmortemStatus::Pending => "pending",
-            PostmortemStatus::Scheduled => "scheduled",
-            PostmortemStatus::Done => "done",
-        });
+        .map(|s| s.value.as_str());
     let postmortem_due = incident.postmortem_due(config);
     Row {
         id: incident.id.clone(),
@@ -137,18 +133,6 @@ fn row(workspace: &Workspace, file: &str, incident: &Incident, now: Instant) -> 
             .filter(|a| a.status == ActionStatus::Open)
             .count(),
     }
-}
-
-/// The last update (or the start) plus the cadence, while open.
-fn next_update_due(incident: &Incident, cadence: Option<Span>) -> Option<Instant> {
-    let cadence = cadence.filter(|_| !incident.is_resolved())?;
-    let last = incident
-        .updates()
-        .iter()
-        .map(|u| u.at.value)
-        .max()
-        .unwrap_or(incident.started_at.value);
-    Some(Instant(last.0 + cadence.0))
 }
 
 fn table(rows: &[Row]) -> Table {

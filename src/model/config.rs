@@ -23,6 +23,15 @@ pub enum RequiredFrom {
     Resolved,
 }
 
+impl RequiredFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequiredFrom::Declared => "declared",
+            RequiredFrom::Resolved => "resolved",
+        }
+    }
+}
+
 /// One role of the catalogue.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]

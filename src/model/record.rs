@@ -9,23 +9,49 @@ use super::config::Config;
 use super::time::{Day, Instant, Span};
 use crate::yaml::{At, Fields, Pos, Reader, SNode};
 
-/// Where an incident is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Investigating,
-    Identified,
-    Monitoring,
-    Resolved,
+/// Enums written in records as one lowercase word: the words, in variant
+/// order, and conversions both ways.
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// The words a record may use, in variant order.
+            pub const NAMES: &'static [&'static str] = &[$($word),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+
+            /// The variant a word names.
+            pub fn from_word(word: &str) -> Option<$name> {
+                match word { $($word => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
 }
 
-impl Status {
-    pub const NAMES: &'static [&'static str] =
-        &["investigating", "identified", "monitoring", "resolved"];
+words! {
+    /// Where an incident is in its life.
+    Status { Investigating => "investigating", Identified => "identified", Monitoring => "monitoring", Resolved => "resolved" }
+}
 
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
+words! {
+    /// Whether an action item is finished.
+    ActionStatus { Open => "open", Done => "done" }
+}
+
+words! {
+    /// How urgent an action item is.
+    Priority { High => "high", Medium => "medium", Low => "low" }
+}
+
+words! {
+    /// Where the postmortem stands.
+    PostmortemStatus { Pending => "pending", Scheduled => "scheduled", Done => "done" }
 }
 
 /// An incident record.
@@ -154,21 +180,6 @@ pub struct TimelineEvent {
     pub pos: Pos,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ActionStatus {
-    Open,
-    Done,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    High,
-    Medium,
-    Low,
-}
-
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Action {
@@ -187,14 +198,6 @@ pub struct Action {
 
 fn open() -> ActionStatus {
     ActionStatus::Open
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PostmortemStatus {
-    Pending,
-    Scheduled,
-    Done,
 }
 
 #[derive(Clone, Debug, Serialize, JsonSchema)]
@@ -247,6 +250,35 @@ impl Incident {
             .as_ref()
             .and_then(|c| c.update_every.as_ref().map(|s| s.value))
             .or_else(|| config.severity(&self.severity).and_then(|s| s.update_every))
+    }
+
+    /// When a role required `from` this point becomes required: the start,
+    /// or (for `resolved`) the resolution — never before the start; `None`
+    /// while that moment has not come.
+    pub fn required_since(&self, from: super::config::RequiredFrom) -> Option<Instant> {
+        match from {
+            super::config::RequiredFrom::Declared => Some(self.started_at.value),
+            super::config::RequiredFrom::Resolved => self
+                .resolved_at
+                .as_ref()
+                .filter(|_| self.is_resolved())
+                .map(|at| at.value.max(self.started_at.value)),
+        }
+    }
+
+    /// While the incident is open and has a cadence: the last update (or
+    /// the start, whichever is later) plus the cadence.
+    pub fn next_update_due(&self, config: &Config) -> Option<Instant> {
+        if self.is_resolved() {
+            return None;
+        }
+        let cadence = self.update_every(config)?;
+        let last = self
+            .updates()
+            .iter()
+            .map(|u| u.at.value)
+            .fold(self.started_at.value, Instant::max);
+        Some(Instant(last.0 + cadence.0))
     }
 
     pub fn updates(&self) -> &[Update] {
@@ -363,14 +395,21 @@ pub fn read(r: &mut Reader<'_>, root: &SNode, stem: &str, config: &Config) -> Op
     (!r.failed()).then_some(incident)
 }
 
+/// One of an enum's words, with a did-you-mean when it is not.
+fn read_word<T>(
+    r: &mut Reader<'_>,
+    pos: Pos,
+    node: &SNode,
+    what: &str,
+    names: &[&str],
+    from_word: fn(&str) -> Option<T>,
+) -> Option<T> {
+    r.choice(pos, node, what, names)
+        .and_then(|word| from_word(&word))
+}
+
 fn read_status(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Status> {
-    let text = r.choice(pos, node, "status", Status::NAMES)?;
-    Some(match text.as_str() {
-        "investigating" => Status::Investigating,
-        "identified" => Status::Identified,
-        "monitoring" => Status::Monitoring,
-        _ => Status::Resolved,
-    })
+    read_word(r, pos, node, "status", Status::NAMES, Status::from_word)
 }
 
 fn read_roles(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Vec<RoleAssignment>> {
@@ -497,25 +536,32 @@ fn read_action(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Action> {
     let owner = r.optional(&f, "owner", Reader::name);
     let due = r.optional(&f, "due", Reader::day);
     let status = r.optional(&f, "status", |r, pos, node| {
-        r.choice(pos, node, "action status", &["open", "done"])
+        read_word(
+            r,
+            pos,
+            node,
+            "action status",
+            ActionStatus::NAMES,
+            ActionStatus::from_word,
+        )
     });
     let priority = r.optional(&f, "priority", |r, pos, node| {
-        r.choice(pos, node, "priority", &["high", "medium", "low"])
+        read_word(
+            r,
+            pos,
+            node,
+            "priority",
+            Priority::NAMES,
+            Priority::from_word,
+        )
     });
     let link = r.optional(&f, "link", Reader::text);
     Some(Action {
         title: title?.value,
         owner: owner?,
         due: due?,
-        status: match status?.as_deref().map(String::as_str) {
-            Some("done") => ActionStatus::Done,
-            _ => ActionStatus::Open,
-        },
-        priority: priority?.map(|p| match p.value.as_str() {
-            "high" => Priority::High,
-            "medium" => Priority::Medium,
-            _ => Priority::Low,
-        }),
+        status: status?.map_or(ActionStatus::Open, |s| s.value),
+        priority: priority?.map(|p| p.value),
         link: link?.map(|l| l.value),
         pos,
     })
@@ -526,17 +572,14 @@ fn read_postmortem(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Postmor
     let due = r.optional(&f, "due", Reader::day);
     let meeting_at = r.optional(&f, "meeting_at", Reader::instant);
     let status = r.optional(&f, "status", |r, pos, node| {
-        r.choice(
+        read_word(
+            r,
             pos,
             node,
             "postmortem status",
-            &["pending", "scheduled", "done"],
+            PostmortemStatus::NAMES,
+            PostmortemStatus::from_word,
         )
-        .map(|s| match s.as_str() {
-            "pending" => PostmortemStatus::Pending,
-            "scheduled" => PostmortemStatus::Scheduled,
-            _ => PostmortemStatus::Done,
-        })
     });
     Some(Postmortem {
         due: due?,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 use walkdir::WalkDir;
 
@@ -151,30 +151,12 @@ fn unset_identity(project: &Project) {
 /// Starts `rolecall render` in `project` without waiting for it, isolated
 /// from the user's git configuration like the harness's runs.
 fn spawn_render(project: &Project) -> Child {
-    let home = project.path().join(".home");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_rolecall"));
-    command
-        .arg("render")
-        .current_dir(project.path())
+    project
+        .command(&["render"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for key in [
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-    ] {
-        command.env_remove(key);
-    }
-    command
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null");
-    command.spawn().expect("start rolecall")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start rolecall")
 }
 
 // ------------------------------------------------------ what is committed

@@ -161,9 +161,7 @@ impl Project {
 
     /// Runs rolecall with extra environment variables.
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_rolecall"));
-        command.args(args).current_dir(self.dir.path());
-        isolate(&mut command, self.dir.path());
+        let mut command = self.command(args);
         for (key, value) in env {
             command.env(key, value);
         }
@@ -173,6 +171,15 @@ impl Project {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+
+    /// rolecall with `args` in the project folder, isolated from the user's
+    /// git configuration, not yet started (for tests that spawn runs).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rolecall"));
+        command.args(args).current_dir(self.dir.path());
+        isolate(&mut command, self.dir.path());
+        command
     }
 
     /// `rolecall check --now NOW --color never` plus `args`.

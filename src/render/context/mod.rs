@@ -8,7 +8,7 @@ mod roles;
 
 use serde::Serialize;
 
-use crate::model::record::{ActionStatus, PostmortemStatus};
+use crate::model::record::{PostmortemStatus, Priority};
 pub use handovers::{HandoverState, HandoverView};
 pub use roles::{ChartBar, ChartSection, ContactView, LinkedRole, RoleRef, RoleView, ShiftView};
 
@@ -131,18 +131,7 @@ impl IncidentView {
             .max_by_key(|u| u.at.value)
             .map(update_view);
         let cadence = incident.update_every(config);
-        let next_update_due = match (cadence, incident.is_resolved()) {
-            (Some(c), false) => {
-                let base = incident
-                    .updates()
-                    .iter()
-                    .map(|u| u.at.value)
-                    .max()
-                    .unwrap_or(incident.started_at.value);
-                Some(ts(Instant(base.0 + c.0)))
-            }
-            _ => None,
-        };
+        let next_update_due = incident.next_update_due(config).map(ts);
         let actions: Vec<ActionView> = incident.actions.iter().map(action_view).collect();
         let open_actions = actions.iter().filter(|a| a.status == "open").count();
         IncidentView {
@@ -249,15 +238,8 @@ fn action_view(a: &crate::model::Action) -> ActionView {
         title: a.title.clone(),
         owner: a.owner.as_ref().map(|o| o.value.clone()),
         due: a.due.as_ref().map(|d| d.value.to_string()),
-        status: match a.status {
-            ActionStatus::Open => "open",
-            ActionStatus::Done => "done",
-        },
-        priority: a.priority.map(|p| match p {
-            crate::model::record::Priority::High => "high",
-            crate::model::record::Priority::Medium => "medium",
-            crate::model::record::Priority::Low => "low",
-        }),
+        status: a.status.as_str(),
+        priority: a.priority.map(Priority::as_str),
         link: a.link.clone(),
     }
 }
@@ -280,12 +262,7 @@ fn postmortem_view(incident: &Incident, config: &Config) -> PostmortemView {
             .as_ref()
             .and_then(|p| p.meeting_at.as_ref())
             .map(|m| ts(m.value)),
-        status: match status {
-            Some(PostmortemStatus::Pending) => "pending",
-            Some(PostmortemStatus::Scheduled) => "scheduled",
-            Some(PostmortemStatus::Done) => "done",
-            None => "not started",
-        },
+        status: status.map_or("not started", PostmortemStatus::as_str),
     }
 }
 

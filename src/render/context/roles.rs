@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{chart_time, ts};
-use crate::model::{Config, Incident, Instant, RequiredFrom, Roster, Shift};
+use crate::model::{Config, Incident, Instant, Roster, Shift};
 
 /// A role as a link target: key and display name.
 #[derive(Clone, Debug, Serialize)]
@@ -92,13 +92,6 @@ pub(super) fn role_ref(config: &Config, key: &str) -> RoleRef {
     }
 }
 
-pub(super) fn requirement_started(incident: &Incident, required_from: RequiredFrom) -> bool {
-    match required_from {
-        RequiredFrom::Declared => true,
-        RequiredFrom::Resolved => incident.is_resolved(),
-    }
-}
-
 pub(super) fn shift_views(incident: &Incident, shifts: &[Shift]) -> Vec<ShiftView> {
     shifts
         .iter()
@@ -120,8 +113,8 @@ pub(super) fn role_views(incident: &Incident, config: &Config) -> Vec<RoleView> 
         .unwrap_or_default();
     let mut views = Vec::new();
     for (key, def) in &config.roles {
-        let is_required =
-            required.contains(&key.as_str()) && requirement_started(incident, def.required_from);
+        let is_required = required.contains(&key.as_str())
+            && incident.required_since(def.required_from).is_some();
         let (holder, holders, history) = if def.exclusive {
             let history = incident
                 .role(key)
@@ -152,10 +145,7 @@ pub(super) fn role_views(incident: &Incident, config: &Config) -> Vec<RoleView> 
             responsibilities: def.responsibilities.clone(),
             exclusive: def.exclusive,
             required: is_required,
-            required_from: match def.required_from {
-                RequiredFrom::Declared => "declared",
-                RequiredFrom::Resolved => "resolved",
-            },
+            required_from: def.required_from.as_str(),
             vacant: is_required && holders.is_empty(),
             holder,
             holders,
