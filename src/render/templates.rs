@@ -53,8 +53,14 @@ pub struct TemplateError {
 /// Compiled templates, ready to render in parallel.
 pub struct Templates {
     tera: Tera,
-    /// Display names of templates that came from the repository.
+    origins: Origins,
+}
+
+/// Where each template came from, for naming it in errors.
+struct Origins {
+    /// Names of templates that came from the repository.
     overrides: Vec<String>,
+    /// The repository's templates folder.
     folder: String,
 }
 
@@ -84,14 +90,13 @@ impl Templates {
             sources.push((name.clone(), text));
             overrides.push(name);
         }
-        let templates = Templates {
-            tera: Tera::new(),
+        let origins = Origins {
             overrides,
             folder: dir.to_owned(),
         };
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| templates.describe(&e))?;
-        Ok(Templates { tera, ..templates })
+            .map_err(|e| origins.describe(&e))?;
+        Ok(Templates { tera, origins })
     }
 
     /// Whether a template of this name exists (for per-role and
@@ -107,7 +112,7 @@ impl Templates {
         let text = self
             .tera
             .render(name, context)
-            .map_err(|e| self.describe(&e))?;
+            .map_err(|e| self.origins.describe(&e))?;
         Ok(tidy(&text))
     }
 
@@ -115,11 +120,17 @@ impl Templates {
     pub fn render_raw(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
         self.tera
             .render(name, context)
-            .map_err(|e| self.describe(&e))
+            .map_err(|e| self.origins.describe(&e))
     }
 
     /// The file name a user sees for template `name`.
     pub fn display_name(&self, name: &str) -> String {
+        self.origins.display_name(name)
+    }
+}
+
+impl Origins {
+    fn display_name(&self, name: &str) -> String {
         if self.overrides.iter().any(|o| o == name) {
             format!("{}/{name}", self.folder)
         } else {
