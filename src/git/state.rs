@@ -131,6 +131,24 @@ mod tests {
     }
 
     #[test]
+    fn ensure_ready_refuses_a_cherry_pick_or_revert_in_progress() {
+        for (file, operation) in [
+            ("CHERRY_PICK_HEAD", "cherry-pick"),
+            ("REVERT_HEAD", "revert"),
+        ] {
+            let (tmp, repo) = init_with_commit();
+            let head = git_in(tmp.path(), &["rev-parse", "HEAD"]);
+            fs::write(repo.git_dir().join(file), head).expect("write the state file");
+            let err = repo.ensure_ready().expect_err("operation in progress");
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("a {operation} is in progress")),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
     fn ensure_ready_refuses_a_held_index_lock_and_leaves_it() {
         let (_tmp, repo) = init_with_commit();
         let lock = repo.git_dir().join("index.lock");
