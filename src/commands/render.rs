@@ -1,7 +1,7 @@
 //! `rolecall render`: check, render in memory, compare with disk, write
 //! and commit.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::check::{self, Severity};
@@ -11,6 +11,7 @@ use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
 use crate::load::{self, Workspace};
 use crate::model::Instant;
+use crate::render::cache::{Current, Keys, RenderCache};
 use crate::render::files::{self, Change, Changes};
 use crate::render::templates::Templates;
 use crate::render::{self, DocumentPlan};
@@ -26,19 +27,35 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
             )));
         }
     }
-    let (plan, changes) = plan_changes(&workspace, &args.only)?;
+    let templates = load_templates(&workspace)?;
+    let mut cache = open_cache(context, &workspace, &templates);
+    let current = cache
+        .as_ref()
+        .map(|(cache, keys)| cache.current(&workspace, keys, &args.only))
+        .unwrap_or_default();
+    if cache.is_some() {
+        context.output.note(&format!(
+            "render cache: {} current",
+            plural(current.incident_count(), "incident")
+        ));
+    }
+    let (plan, changes) = plan_changes_with(&workspace, &templates, &args.only, &current)?;
     // Everything below works from the plan and the changes: free the records
     // before the commit stages its blobs.
     drop(workspace);
-    if args.check {
-        return Ok(report_check(context, &plan, &changes));
-    }
-    if args.dry_run {
+    if args.check || args.dry_run {
+        // Documents with a change pending are not current.
+        let pending = changes.changes.iter().map(Change::path).collect();
+        settle_cache(context, &mut cache, &plan, &current, &pending);
+        if args.check {
+            return Ok(report_check(context, &plan, &changes));
+        }
         report_dry_run(context, &plan, &changes);
         return Ok(0);
     }
     let request = commit_request(&plan, &changes, args);
     let committed = commit::write_and_commit(&context.root, &changes.changes, &request)?;
+    settle_cache(context, &mut cache, &plan, &current, &HashSet::new());
     context.output.say(&summary(&plan, &changes));
     match committed {
         Committed::Commit { info } => {
@@ -92,22 +109,75 @@ pub fn ensure_clean(context: &Context, workspace: &Workspace) -> Result<()> {
     )))
 }
 
+fn load_templates(workspace: &Workspace) -> Result<Templates> {
+    Templates::load(
+        &workspace.root,
+        &workspace.config.templates,
+        workspace.roster.as_ref(),
+    )
+    .map_err(|e| Error::Content(e.to_string()))
+}
+
+/// The render cache of a project inside a git work tree, with the keys of
+/// this run; `None` outside one (or when the keys cannot be made), which
+/// only means every document is rendered.
+fn open_cache(
+    context: &Context,
+    workspace: &Workspace,
+    templates: &Templates,
+) -> Option<(RenderCache, Keys)> {
+    let repo = crate::git::Repository::discover(&context.root).ok()??;
+    let cache = RenderCache::open(repo.git_dir(), &context.root);
+    let keys = Keys::new(workspace, templates.fingerprint())?;
+    Some((cache, keys))
+}
+
+/// Records in the cache which documents are now on disk as planned. The
+/// cache only saves time, so failing to write it is a note under `-v`.
+fn settle_cache(
+    context: &Context,
+    cache: &mut Option<(RenderCache, Keys)>,
+    plan: &DocumentPlan,
+    current: &Current,
+    pending: &HashSet<&str>,
+) {
+    let Some((cache, keys)) = cache else {
+        return;
+    };
+    cache.update(&context.root, keys, plan, current, pending);
+    if let Err(error) = cache.save() {
+        context
+            .output
+            .note(&format!("note: the render cache was not saved: {error}"));
+    }
+}
+
 /// Renders every document and compares it with the disk as soon as it is
 /// rendered. The documents' contents move into the changes (or are freed
 /// when unchanged): the returned plan keeps their paths, kinds and
 /// incidents only.
 pub fn plan_changes(workspace: &Workspace, only: &[String]) -> Result<(DocumentPlan, Changes)> {
-    let templates = Templates::load(
-        &workspace.root,
-        &workspace.config.templates,
-        workspace.roster.as_ref(),
-    )
-    .map_err(|e| Error::Content(e.to_string()))?;
+    let templates = load_templates(workspace)?;
+    plan_changes_with(workspace, &templates, only, &Current::default())
+}
+
+/// [`plan_changes`] with the templates loaded, skipping the documents
+/// `current` vouches for (they count as unchanged).
+fn plan_changes_with(
+    workspace: &Workspace,
+    templates: &Templates,
+    only: &[String],
+    current: &Current,
+) -> Result<(DocumentPlan, Changes)> {
     let root = &workspace.root;
-    let (plan, compared) = render::plan_with(workspace, &templates, only, |document| {
+    let (plan, compared) = render::plan_with(workspace, templates, only, current, |document| {
         files::compare_document(root, document)
     })
     .map_err(|e| Error::Content(format!("{e}; nothing was written")))?;
+    let compared = compared
+        .into_iter()
+        .map(|result| result.unwrap_or(Ok(None)))
+        .collect();
     let output = workspace.config.output.trim_end_matches('/');
     let scope: Vec<String> = if only.is_empty() {
         vec![output.to_owned()]

@@ -2,6 +2,7 @@
 //! wrapper, Markdown safety, postmortem merging, and bringing the output
 //! folder in line with the plan.
 
+pub mod cache;
 pub mod context;
 pub mod files;
 pub mod markdown;
@@ -13,6 +14,7 @@ use tera::Context;
 
 use crate::load::{Record, Workspace};
 use crate::model::Incident;
+use cache::Current;
 use context::{IncidentView, IndexEntry};
 use templates::{TemplateError, Templates};
 
@@ -68,54 +70,75 @@ pub fn plan(
     templates: &Templates,
     only: &[String],
 ) -> Result<DocumentPlan, TemplateError> {
-    plan_with(workspace, templates, only, |_| ()).map(|(plan, _)| plan)
+    plan_with(workspace, templates, only, &Current::default(), |_| ()).map(|(plan, _)| plan)
 }
 
 /// [`plan`], handing each document to `each` as soon as it is rendered (in
 /// parallel, in no particular order), so a caller can compare it and free
 /// its content right away instead of holding every document at once.
-/// Returns the plan (documents as `each` left them) and what `each`
-/// returned for each document, both in the plan's order.
+/// Documents that `current` knows to be up to date are neither rendered nor
+/// handed over: they enter the plan without content. Returns the plan
+/// (documents as `each` left them) and what `each` returned for each
+/// document (`None` for the current ones), both in the plan's order.
 pub fn plan_with<T, F>(
     workspace: &Workspace,
     templates: &Templates,
     only: &[String],
+    current: &Current,
     each: F,
-) -> Result<(DocumentPlan, Vec<T>), TemplateError>
+) -> Result<(DocumentPlan, Vec<Option<T>>), TemplateError>
 where
     T: Send,
     F: Fn(&mut Document) -> T + Sync,
 {
     let records: Vec<(&Record, &Incident)> = workspace.incidents().collect();
-    let views: Vec<IncidentView> = records
-        .par_iter()
-        .map(|(_, i)| IncidentView::new(i, &workspace.config, workspace.roster.as_ref()))
-        .collect();
-    let base = base_context(workspace);
-    let output = workspace.config.output.trim_end_matches('/').to_owned();
     let selected: Vec<usize> = (0..records.len())
         .filter(|&i| only.is_empty() || only.contains(&records[i].1.id))
         .collect();
-    let per_incident: Vec<Vec<(Document, T)>> = selected
+    // Views are built for what is rendered; the index needs all of them.
+    let mut needed = vec![current.index().is_none(); records.len()];
+    for &i in &selected {
+        needed[i] |= current.incident(records[i].0).is_none();
+    }
+    let views: Vec<Option<IncidentView>> = records
+        .par_iter()
+        .zip(needed)
+        .map(|((_, i), needed)| {
+            needed.then(|| IncidentView::new(i, &workspace.config, workspace.roster.as_ref()))
+        })
+        .collect();
+    let base = base_context(workspace);
+    let output = workspace.config.output.trim_end_matches('/').to_owned();
+    let per_incident: Vec<Vec<(Document, Option<T>)>> = selected
         .par_iter()
         .map(|&i| {
-            let documents = incident_documents(templates, &base, &output, records[i].0, &views[i])?;
+            if let Some(documents) = current.incident(records[i].0) {
+                return Ok(documents.iter().map(|d| (d.clone(), None)).collect());
+            }
+            let view = views[i]
+                .as_ref()
+                .expect("a view for every incident rendered");
+            let documents = incident_documents(templates, &base, &output, records[i].0, view)?;
             Ok(documents
                 .into_iter()
                 .map(|mut document| {
                     let result = each(&mut document);
-                    (document, result)
+                    (document, Some(result))
                 })
                 .collect())
         })
         .collect::<Result<_, _>>()?;
-    let mut documents: Vec<(Document, T)> = per_incident.into_iter().flatten().collect();
-    // The index needs only a summary of each incident: the views go first.
-    let entries: Vec<IndexEntry> = views.iter().map(IndexEntry::new).collect();
-    drop(views);
-    let mut index = index_document(workspace, templates, &base, &output, entries)?;
-    let result = each(&mut index);
-    documents.push((index, result));
+    let mut documents: Vec<(Document, Option<T>)> = per_incident.into_iter().flatten().collect();
+    if let Some(index) = current.index() {
+        documents.push((index.clone(), None));
+    } else {
+        // The index needs only a summary of each incident: the views go first.
+        let entries: Vec<IndexEntry> = views.iter().flatten().map(IndexEntry::new).collect();
+        drop(views);
+        let mut index = index_document(workspace, templates, &base, &output, entries)?;
+        let result = each(&mut index);
+        documents.push((index, Some(result)));
+    }
     documents.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     let (documents, results) = documents.into_iter().unzip();
     let incidents = selected.iter().map(|&i| records[i].1.id.clone()).collect();

@@ -54,6 +54,8 @@ pub struct TemplateError {
 pub struct Templates {
     tera: Tera,
     origins: Origins,
+    /// SHA-1 of every template's name and source, for the render cache.
+    fingerprint: [u8; 20],
 }
 
 /// Where each template came from, for naming it in errors.
@@ -96,7 +98,24 @@ impl Templates {
         };
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| origins.describe(&e))?;
-        Ok(Templates { tera, origins })
+        let mut digest = sha1_smol::Sha1::new();
+        for (name, source) in &sources {
+            for part in [name, source] {
+                digest.update(&part.len().to_le_bytes());
+                digest.update(part.as_bytes());
+            }
+        }
+        Ok(Templates {
+            tera,
+            origins,
+            fingerprint: digest.digest().bytes(),
+        })
+    }
+
+    /// A digest of every template in effect (names and sources): equal
+    /// fingerprints render alike.
+    pub fn fingerprint(&self) -> [u8; 20] {
+        self.fingerprint
     }
 
     /// Whether a template of this name exists (for per-role and
