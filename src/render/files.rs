@@ -2,11 +2,12 @@
 //! what is on disk, refuse to touch files rolecall did not generate, merge
 //! postmortems, then write atomically and roll back on failure.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::{Document, DocumentPlan, HEADER_PREFIX, Kind, markers};
@@ -189,33 +190,35 @@ fn merge_postmortem(rel: &str, existing: &[u8], fresh: &str) -> Result<Vec<u8>, 
     Ok(format!("{fresh_header}{merged}").into_bytes())
 }
 
-/// Generated `.md` files in `scope` that the plan no longer produces.
+/// Generated `.md` files in `scope` that the plan no longer produces. Each
+/// folder's entries are walked in parallel: an output folder holds one
+/// folder per incident.
 fn stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<String> {
-    let mut candidates = BTreeSet::new();
-    for folder in scope {
-        let dir = root.join(folder);
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in WalkDir::new(&dir)
-            .follow_links(false)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let is_md =
-                entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".md");
-            if is_md {
-                let rel = crate::load::relative(root, entry.path());
-                if !planned.contains(rel.as_str()) {
-                    candidates.insert(rel);
-                }
-            }
-        }
-    }
-    candidates
-        .into_iter()
+    let mut candidates: Vec<String> = scope
+        .iter()
+        .filter_map(|folder| fs::read_dir(root.join(folder)).ok())
+        .flat_map(|entries| entries.filter_map(Result::ok).map(|e| e.path()))
+        .collect::<Vec<PathBuf>>()
+        .par_iter()
+        .flat_map_iter(|path| {
+            WalkDir::new(path)
+                .follow_links(false)
+                .follow_root_links(false)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|entry| {
+                    entry.file_type().is_file()
+                        && entry.file_name().to_string_lossy().ends_with(".md")
+                })
+                .map(|entry| crate::load::relative(root, entry.path()))
+                .filter(|rel| !planned.contains(rel.as_str()))
+                .collect::<Vec<_>>()
+        })
         .filter(|rel| first_line_is_generated(&root.join(rel)))
-        .collect()
+        .collect();
+    candidates.sort();
+    candidates.dedup();
+    candidates
 }
 
 fn first_line_is_generated(path: &Path) -> bool {
