@@ -14,13 +14,24 @@
 #   render-fresh  `rolecall render` from the records-only commit: every
 #                 document written and committed (the repository is reset
 #                 before each run)
+#   render-retemplate  `rolecall render` after a line was added to every
+#                 built-in Markdown template (exported into templates/):
+#                 every document but the postmortems rewritten and committed
+#   floor-write   `git checkout -- incidents` after deleting every rendered
+#                 document: git itself writing the same files, the floor of
+#                 a fresh render's writing
 #   render-same   `rolecall render` with nothing changed
 #   render-check  `rolecall render --check` with nothing changed
 # and the peak memory (maximum resident set, /usr/bin/time) of check,
 # render-fresh and render-same. Prints a table with the time per record,
 # the ratios check/floor and per-record(largest N)/per-record(smallest N).
 #
-# Environment: RUNS (default 3), WARMUP (1), FRESH_RUNS (default RUNS),
+# Environment: RUNS (default 3), WARMUP (1), FRESH_RUNS (default 2; the
+# cases that write every document run without warm-up), SETTLE (seconds to
+# wait after deleting documents before a writing case, default 35: ext4
+# skips inodes freed in the last ~30 s when it allocates new ones, which
+# makes creating files right after deleting many of them several times
+# slower), SYNTH_ARGS (e.g. `--compact` for records of about 2.3 KB),
 # BENCH_DIR (default a new folder under /tmp, removed at the end unless
 # KEEP=1), CARGO_TARGET_DIR as cargo reads it.
 # Needs git, hyperfine and GNU time (Debian: `apt-get install hyperfine time`).
@@ -30,7 +41,9 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 runs=${RUNS:-3}
 warmup=${WARMUP:-1}
-fresh_runs=${FRESH_RUNS:-$runs}
+fresh_runs=${FRESH_RUNS:-2}
+settle=${SETTLE:-35}
+synth_args=${SYNTH_ARGS:-}
 project=$(cd "$(dirname "$0")/.." && pwd)
 
 for tool in git hyperfine /usr/bin/time; do
@@ -74,10 +87,11 @@ for n in "${sizes[@]}"; do
     repo=$work/repo-$n
     if [ ! -d "$repo/.git" ]; then
         echo "generating $n records in $repo..." >&2
-        "$synth" "$repo" "$n"
+        # shellcheck disable=SC2086 # SYNTH_ARGS is a list of words
+        "$synth" "$repo" "$n" $synth_args
     fi
-    base=$(git -C "$repo" rev-parse HEAD)
-    reset="git -C $repo reset -q --hard $base && git -C $repo clean -qfdx incidents"
+    base=$(git -C "$repo" rev-list --max-parents=0 HEAD)
+    reset="git -C $repo reset -q --hard $base && git -C $repo clean -qfdx incidents templates && rm -rf $repo/.git/rolecall"
     eval "$reset"
 
     time_case floor-value "$n" --warmup "$warmup" --runs "$runs" "$floor $repo value"
@@ -85,10 +99,24 @@ for n in "${sizes[@]}"; do
     time_case check "$n" --warmup "$warmup" --runs "$runs" "$bin -C $repo check"
     check_kb=$(peak_kb "$bin" -C "$repo" check)
 
-    time_case render-fresh "$n" --warmup "$warmup" --runs "$fresh_runs" --prepare "$reset" \
+    time_case render-fresh "$n" --runs "$fresh_runs" --prepare "$reset && sleep $settle" \
         "$bin -C $repo render"
-    eval "$reset"
+    eval "$reset" && sleep "$settle"
     fresh_kb=$(peak_kb "$bin" -C "$repo" render)
+    rendered=$(git -C "$repo" rev-parse HEAD)
+
+    retemplate="git -C $repo reset -q --hard $rendered && git -C $repo clean -qfdx templates"
+    retemplate="$retemplate && $bin -C $repo templates export templates >/dev/null"
+    retemplate="$retemplate && for t in $repo/templates/*.md.tera; do printf '\\nTemplate changed.\\n' >>\$t; done"
+    time_case render-retemplate "$n" --runs "$fresh_runs" --prepare "$retemplate && sleep $settle" \
+        "$bin -C $repo render"
+    git -C "$repo" reset -q --hard "$rendered" && git -C "$repo" clean -qfdx templates
+
+    undocument="find $repo/incidents -name '*.md' -delete && sleep $settle"
+    time_case floor-write "$n" --runs "$fresh_runs" --prepare "$undocument" \
+        "git -C $repo checkout -- incidents"
+    # The cache is warmed by the first run after the documents were written.
+    "$bin" -C "$repo" render >/dev/null
 
     time_case render-same "$n" --warmup "$warmup" --runs "$runs" "$bin -C $repo render"
     same_kb=$(peak_kb "$bin" -C "$repo" render)

@@ -1,11 +1,15 @@
 //! Writes a synthetic incidents repository for benchmarks.
 //!
-//! `cargo run --release --example synth -- DIR N` creates DIR (running
-//! `git init` unless it is already a repository), writes a 200-person
-//! `people.yaml` and N valid records of about 3.5 KB under
-//! `incidents/<year>/`, and commits them in one commit. The output depends
-//! only on N: a small linear congruential generator picks every value, and
-//! the commit's dates and author are fixed.
+//! `cargo run --release --example synth -- DIR N [--compact]` creates DIR
+//! (running `git init` unless it is already a repository), writes a
+//! 200-person `people.yaml` and N valid records under `incidents/<year>/`,
+//! and commits them in one commit. Records have the same shape either way
+//! (two handovers, twelve updates, eight timeline events, three actions);
+//! their texts are realistic sentences by default (about 3.5 KB a record)
+//! or a few words with `--compact` (about 2.3 KB, the size issue 6's
+//! targets assume). The output depends only on N and `--compact`: a small
+//! linear congruential generator picks every value, and the commit's dates
+//! and author are fixed.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -68,6 +72,25 @@ const UPDATES: [&str; 4] = [
     "Mitigation applied; error rates recovering.",
     "Service working normally; we are monitoring.",
 ];
+const SHORT_EVENTS: [&str; 8] = [
+    "Alert fired.",
+    "Declared.",
+    "Cause found.",
+    "Rollback began.",
+    "Rollback done.",
+    "Vendor fine.",
+    "Baseline.",
+    "Closed.",
+];
+const SHORT_UPDATES: [&str; 4] = ["Investigating.", "Cause found.", "Mitigated.", "Resolved."];
+const SHORT_ACTIONS: [&str; 6] = [
+    "Guard deploys",
+    "Alert on saturation",
+    "Publish summary",
+    "Failover runbook",
+    "Load-test limits",
+    "Review escalation",
+];
 const CHANNELS: [&str; 3] = ["status-page", "slack", "email"];
 const ACTIONS: [&str; 6] = [
     "Add a guard to the deploy pipeline",
@@ -79,13 +102,19 @@ const ACTIONS: [&str; 6] = [
 ];
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(dir), Some(Ok(count))) = (args.first(), args.get(1).map(|n| n.parse::<usize>()))
-    else {
-        eprintln!("usage: synth DIR N");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let compact = args.iter().any(|a| a == "--compact");
+    args.retain(|a| a != "--compact");
+    let (Some(dir), Some(Ok(count)), None) = (
+        args.first(),
+        args.get(1).map(|n| n.parse::<usize>()),
+        args.get(2),
+    ) else {
+        eprintln!("usage: synth DIR N [--compact]");
         return ExitCode::from(2);
     };
-    match generate(Path::new(dir), count) {
+    let texts = if compact { Texts::COMPACT } else { Texts::FULL };
+    match generate(Path::new(dir), count, &texts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("synth: {error}");
@@ -94,7 +123,32 @@ fn main() -> ExitCode {
     }
 }
 
-fn generate(dir: &Path, count: usize) -> std::io::Result<()> {
+/// The words records are made of.
+struct Texts {
+    events: &'static [&'static str; 8],
+    updates: &'static [&'static str; 4],
+    actions: &'static [&'static str; 6],
+    /// Summary, impact, handover note, and the optional fields
+    /// (detection time, channels, priorities, links) in full sentences.
+    full: bool,
+}
+
+impl Texts {
+    const FULL: Texts = Texts {
+        events: &EVENTS,
+        updates: &UPDATES,
+        actions: &ACTIONS,
+        full: true,
+    };
+    const COMPACT: Texts = Texts {
+        events: &SHORT_EVENTS,
+        updates: &SHORT_UPDATES,
+        actions: &SHORT_ACTIONS,
+        full: false,
+    };
+}
+
+fn generate(dir: &Path, count: usize, texts: &Texts) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     if !dir.join(".git").exists() {
         git(dir, &["init", "-q"])?;
@@ -109,7 +163,7 @@ fn generate(dir: &Path, count: usize) -> std::io::Result<()> {
         let id = format!("INC-{year}-{:05}", index % per_year + 1);
         let folder: PathBuf = dir.join("incidents").join(year.to_string());
         std::fs::create_dir_all(&folder)?;
-        let text = record(&mut rng, &id, year, &people);
+        let text = record(&mut rng, &id, year, &people, texts);
         std::fs::write(folder.join(format!("{id}.yaml")), text)?;
     }
     git(dir, &["add", "-A"])?;
@@ -208,7 +262,7 @@ fn day(ts: Timestamp) -> jiff::civil::Date {
 /// One record. Every time lies inside the incident's span, every shift
 /// hands over to someone new, and the roles each severity requires are
 /// held from the start, so `rolecall check` finds no error.
-fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
+fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String], texts: &Texts) -> String {
     let severity = match rng.below(20) {
         0..=1 => 1,
         2..=6 => 2,
@@ -234,26 +288,40 @@ fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
     let _ = writeln!(out, "id: {id}");
     let _ = writeln!(out, "title: {service} {}", rng.pick(&SYMPTOMS));
     let _ = writeln!(out, "severity: SEV{severity}\nstatus: {status}");
-    let _ = writeln!(out, "started_at: {start}\ndetected_at: {}", at(start, 2));
+    let _ = writeln!(out, "started_at: {start}");
+    if texts.full {
+        let _ = writeln!(out, "detected_at: {}", at(start, 2));
+    }
     if resolved {
         let _ = writeln!(out, "resolved_at: {end}");
     }
-    let _ = writeln!(
-        out,
-        "summary: |\n  A change to `{service}` went out at the start of the window and\n  \
-         requests began to fail; rolling it back restored service.\n\
-         impact: About {}% of requests to {service} failed.\n\
-         services: [{service}, {}]",
-        1 + rng.below(40),
-        rng.pick(&SERVICES)
-    );
+    let (share, other) = (1 + rng.below(40), rng.pick(&SERVICES));
+    if texts.full {
+        let _ = writeln!(
+            out,
+            "summary: |\n  A change to `{service}` went out at the start of the window and\n  \
+             requests began to fail; rolling it back restored service.\n\
+             impact: About {share}% of requests to {service} failed.\n\
+             services: [{service}, {other}]"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "summary: A bad deploy, rolled back.\nimpact: {share}% of requests failed.\nservices: [{service}]"
+        );
+    }
     out.push_str("roles:\n");
     for (role, (a, b)) in [("incident_manager", (0, 1)), ("tech_lead", (2, 3))] {
         let from = at(start, minutes * (2 + i64::from(b == 3)) / 5);
+        let note = if texts.full {
+            "|\n        Rollback is done; page the vendor if errors rise again."
+        } else {
+            "Rolled back."
+        };
         let _ = writeln!(
             out,
-            "  {role}:\n    - owner: {}\n    - owner: {}\n      from: {from}\n      handover: |\n        \
-             Rollback is done; page the vendor if errors rise again.\n      acknowledged_at: {}",
+            "  {role}:\n    - owner: {}\n    - owner: {}\n      from: {from}\n      handover: {note}\n      \
+             acknowledged_at: {}",
             person(a),
             person(b),
             at(from, 3)
@@ -278,12 +346,15 @@ fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
             at(start, 5 + (minutes - 10) * int(k) / 11)
         );
         if k % 4 == 0 {
-            let _ = writeln!(out, "      channel: {}", rng.pick(&CHANNELS));
+            let channel = rng.pick(&CHANNELS);
+            if texts.full {
+                let _ = writeln!(out, "      channel: {channel}");
+            }
         }
-        let _ = writeln!(out, "      summary: {}", UPDATES[k / 3]);
+        let _ = writeln!(out, "      summary: {}", texts.updates[k / 3]);
     }
     out.push_str("timeline:\n");
-    for (k, event) in (0i64..).zip(EVENTS) {
+    for (k, event) in (0i64..).zip(texts.events) {
         let _ = writeln!(
             out,
             "  - at: {}\n    event: {event}",
@@ -294,8 +365,8 @@ fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
     for k in 0..3 {
         let _ = writeln!(
             out,
-            "  - title: {}\n    owner: {}\n    due: {}\n    status: {}\n    priority: {}",
-            rng.pick(&ACTIONS),
+            "  - title: {}\n    owner: {}\n    due: {}\n    status: {}",
+            rng.pick(texts.actions),
             person(k * 2),
             day(at(start, 60 * 24 * (7 + 7 * int(k)))),
             if resolved && rng.below(30) > 0 {
@@ -303,9 +374,12 @@ fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
             } else {
                 "open"
             },
-            rng.pick(&["high", "medium", "low"])
         );
-        if k == 0 {
+        let priority = rng.pick(&["high", "medium", "low"]);
+        if texts.full {
+            let _ = writeln!(out, "    priority: {priority}");
+        }
+        if k == 0 && texts.full {
             let _ = writeln!(out, "    link: https://tracker.example.com/{id}");
         }
     }
@@ -321,11 +395,13 @@ fn record(rng: &mut Lcg, id: &str, year: i16, people: &[String]) -> String {
             }
         );
     }
-    let _ = writeln!(
-        out,
-        "links:\n  - title: Incident channel\n    url: https://chat.example.com/{}\n  \
-         - title: Dashboard\n    url: https://metrics.example.com/d/{service}",
-        id.to_ascii_lowercase()
-    );
+    if texts.full {
+        let _ = writeln!(
+            out,
+            "links:\n  - title: Incident channel\n    url: https://chat.example.com/{}\n  \
+             - title: Dashboard\n    url: https://metrics.example.com/d/{service}",
+            id.to_ascii_lowercase()
+        );
+    }
     out
 }
