@@ -18,7 +18,7 @@ use crate::render::{self, DocumentPlan};
 use crate::report::{self, Format, Summary, plural};
 
 pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
-    let workspace = load::load(&context.root, context.config.as_deref())?;
+    let mut workspace = load::load(&context.root, context.config.as_deref())?;
     ensure_clean(context, &workspace)?;
     for id in &args.only {
         if !workspace.incidents().any(|(_, i)| &i.id == id) {
@@ -33,6 +33,11 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
         .as_ref()
         .map(|(cache, keys)| cache.current(&workspace, keys, &args.only))
         .unwrap_or_default();
+    // The records' text served the checks and the cache keys; rendering
+    // reads the parsed records only.
+    for record in &mut workspace.records {
+        record.source = String::new();
+    }
     if cache.is_some() {
         context.output.note(&format!(
             "render cache: {} current",
