@@ -92,56 +92,61 @@ where
     F: Fn(&mut Document) -> T + Sync,
 {
     let records: Vec<(&Record, &Incident)> = workspace.incidents().collect();
-    let selected: Vec<usize> = (0..records.len())
-        .filter(|&i| only.is_empty() || only.contains(&records[i].1.id))
-        .collect();
-    // Views are built for what is rendered; the index needs all of them.
-    let mut needed = vec![current.index().is_none(); records.len()];
-    for &i in &selected {
-        needed[i] |= current.incident(records[i].0).is_none();
-    }
-    let views: Vec<Option<IncidentView>> = records
-        .par_iter()
-        .zip(needed)
-        .map(|((_, i), needed)| {
-            needed.then(|| IncidentView::new(i, &workspace.config, workspace.roster.as_ref()))
-        })
-        .collect();
+    let selected = |incident: &Incident| only.is_empty() || only.contains(&incident.id);
+    let render_index = current.index().is_none();
     let base = base_context(workspace);
     let output = workspace.config.output.trim_end_matches('/').to_owned();
-    let per_incident: Vec<Vec<(Document, Option<T>)>> = selected
+    // Per incident: its documents (rendered, or the current ones) and, when
+    // the index is rendered, its index entry. A view lives only while its
+    // incident is rendered: ten thousand of them would not fit in memory
+    // beside the documents.
+    let per_incident: Vec<(Vec<(Document, Option<T>)>, Option<IndexEntry>)> = records
         .par_iter()
-        .map(|&i| {
-            if let Some(documents) = current.incident(records[i].0) {
-                return Ok(documents.iter().map(|d| (d.clone(), None)).collect());
-            }
-            let view = views[i]
-                .as_ref()
-                .expect("a view for every incident rendered");
-            let documents = incident_documents(templates, &base, &output, records[i].0, view)?;
-            Ok(documents
-                .into_iter()
-                .map(|mut document| {
-                    let result = each(&mut document);
-                    (document, Some(result))
-                })
-                .collect())
+        .map(|&(record, incident)| {
+            let cached = selected(incident)
+                .then(|| current.incident(record))
+                .flatten();
+            let render_it = selected(incident) && cached.is_none();
+            let view = (render_it || render_index).then(|| {
+                IncidentView::new(incident, &workspace.config, workspace.roster.as_ref())
+            });
+            let entry = view.as_ref().filter(|_| render_index).map(IndexEntry::new);
+            let documents = match (&view, cached) {
+                (_, Some(documents)) => documents.iter().map(|d| (d.clone(), None)).collect(),
+                (Some(view), None) if render_it => {
+                    incident_documents(templates, &base, &output, record, view)?
+                        .into_iter()
+                        .map(|mut document| {
+                            let result = each(&mut document);
+                            (document, Some(result))
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            Ok((documents, entry))
         })
         .collect::<Result<_, _>>()?;
-    let mut documents: Vec<(Document, Option<T>)> = per_incident.into_iter().flatten().collect();
+    let mut documents: Vec<(Document, Option<T>)> = Vec::new();
+    let mut entries: Vec<IndexEntry> = Vec::new();
+    for (incident_documents, entry) in per_incident {
+        documents.extend(incident_documents);
+        entries.extend(entry);
+    }
     if let Some(index) = current.index() {
         documents.push((index.clone(), None));
     } else {
-        // The index needs only a summary of each incident: the views go first.
-        let entries: Vec<IndexEntry> = views.iter().flatten().map(IndexEntry::new).collect();
-        drop(views);
         let mut index = index_document(workspace, templates, &base, &output, entries)?;
         let result = each(&mut index);
         documents.push((index, Some(result)));
     }
     documents.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     let (documents, results) = documents.into_iter().unzip();
-    let incidents = selected.iter().map(|&i| records[i].1.id.clone()).collect();
+    let incidents = records
+        .iter()
+        .filter(|(_, incident)| selected(incident))
+        .map(|(_, incident)| incident.id.clone())
+        .collect();
     Ok((
         DocumentPlan {
             documents,
