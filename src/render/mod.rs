@@ -63,6 +63,10 @@ pub struct DocumentPlan {
     pub incidents: Vec<String>,
 }
 
+/// Documents in the making, each with what the caller's `each` returned for
+/// it (`None` when it was not rendered).
+type Planned<T> = Vec<(Document, Option<T>)>;
+
 /// Renders every document in memory. `only` limits the incidents rendered
 /// (the index always covers all of them).
 pub fn plan(
@@ -100,7 +104,7 @@ where
     // the index is rendered, its index entry. A view lives only while its
     // incident is rendered: ten thousand of them would not fit in memory
     // beside the documents.
-    let per_incident: Vec<(Vec<(Document, Option<T>)>, Option<IndexEntry>)> = records
+    let per_incident: Vec<(Planned<T>, Option<IndexEntry>)> = records
         .par_iter()
         .map(|&(record, incident)| {
             let cached = selected(incident)
@@ -127,7 +131,7 @@ where
             Ok((documents, entry))
         })
         .collect::<Result<_, _>>()?;
-    let mut documents: Vec<(Document, Option<T>)> = Vec::new();
+    let mut documents: Planned<T> = Vec::new();
     let mut entries: Vec<IndexEntry> = Vec::new();
     for (incident_documents, entry) in per_incident {
         documents.extend(incident_documents);
