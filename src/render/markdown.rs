@@ -3,6 +3,7 @@
 //! escaping (titles, names, table cells), block sanitising (summary, impact, handover notes)
 //! and one-line / Mermaid label cleaning.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -31,6 +32,14 @@ fn is_line_break(c: char) -> bool {
 /// No escaping is done.
 #[must_use]
 pub fn one_line(text: &str) -> String {
+    flatten(text).into_owned()
+}
+
+/// [`one_line`], borrowing `text` when it has no line break.
+fn flatten(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_line_break) {
+        return Cow::Borrowed(text.trim());
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -39,7 +48,7 @@ pub fn one_line(text: &str) -> String {
         }
         out.push(if is_line_break(c) { ' ' } else { c });
     }
-    out.trim().to_owned()
+    Cow::Owned(out.trim().to_owned())
 }
 
 /// Escapes record text for inline use (titles, names, timeline events): the result renders as
@@ -49,32 +58,52 @@ pub fn one_line(text: &str) -> String {
 /// block quotes, ordered-list numbers) are escaped there. Other punctuation stays readable.
 #[must_use]
 pub fn escape_inline(text: &str) -> String {
+    escape_inline_cow(text).into_owned()
+}
+
+/// [`escape_inline`], borrowing `text` when it needs no change (the common case), so callers
+/// holding it already can keep what they have.
+#[must_use]
+pub fn escape_inline_cow(text: &str) -> Cow<'_, str> {
     if is_plain_inline(text) {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
-    let flat = one_line(text);
+    let flat = flatten(text);
+    let bytes = flat.as_bytes();
     let mut out = String::with_capacity(flat.len() + flat.len() / 4);
-    let leading_digits = flat.chars().take_while(char::is_ascii_digit).count();
-    for (i, c) in flat.chars().enumerate() {
-        let at_start = i == 0 && matches!(c, '-' | '+' | '=' | '>' | '#');
-        let ends_number = i == leading_digits && leading_digits > 0 && matches!(c, '.' | ')');
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '~' | '!' | '$'
-        ) || at_start
-            || ends_number
-        {
+    let leading_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    // Every byte that changes is ASCII, so the runs between them are whole characters.
+    let mut kept = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let at_start = i == 0 && matches!(b, b'-' | b'+' | b'=' | b'>' | b'#');
+        let ends_number = i == leading_digits && leading_digits > 0 && matches!(b, b'.' | b')');
+        if ESCAPED[usize::from(b)] || at_start || ends_number {
+            out.push_str(&flat[kept..i]);
             out.push('\\');
-            out.push(c);
-        } else if c == '\0' {
+            out.push(char::from(b));
+            kept = i + 1;
+        } else if b == 0 {
+            out.push_str(&flat[kept..i]);
             // CommonMark replaces NUL with U+FFFD anyway; do it here so the output is honest.
             out.push('\u{FFFD}');
-        } else {
-            out.push(c);
+            kept = i + 1;
         }
     }
-    out
+    out.push_str(&flat[kept..]);
+    Cow::Owned(out)
 }
+
+/// The bytes [`escape_inline`] backslash-escapes wherever they are.
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let chars = b"\\`*_[]<>|#&~!$";
+    let mut i = 0;
+    while i < chars.len() {
+        table[chars[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Text that [`escape_inline`] would return unchanged: no character that
 /// needs escaping anywhere, none that matters at the start, no line break,
@@ -85,31 +114,16 @@ fn is_plain_inline(text: &str) -> bool {
         return true;
     };
     let leading_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut ascii = true;
     text.trim().len() == text.len()
         && !matches!(first, b'-' | b'+' | b'=' | b'>' | b'#')
         && !matches!(bytes.get(leading_digits), Some(b'.' | b')') if leading_digits > 0)
         && bytes.iter().all(|&b| {
-            b >= 0x20
-                && b != 0x7f
-                && !matches!(
-                    b,
-                    b'\\'
-                        | b'`'
-                        | b'*'
-                        | b'_'
-                        | b'['
-                        | b']'
-                        | b'<'
-                        | b'>'
-                        | b'|'
-                        | b'#'
-                        | b'&'
-                        | b'~'
-                        | b'!'
-                        | b'$'
-                )
+            ascii &= b < 0x80;
+            b >= 0x20 && b != 0x7f && !ESCAPED[usize::from(b)]
         })
-        && !text.chars().any(is_line_break)
+        // The other line breaks (U+0085, U+2028, U+2029) are not ASCII.
+        && (ascii || !text.chars().any(is_line_break))
 }
 
 /// [`escape_inline`] for a table cell (`|` becomes `\|`). An empty cell stays empty; the
@@ -160,6 +174,9 @@ const MAX_PASSES: usize = 16;
 #[must_use]
 pub fn sanitize_block(text: &str) -> String {
     let mut doc = normalise_block(text);
+    if cannot_be_unsafe(&doc) {
+        return doc;
+    }
     for _ in 0..MAX_PASSES {
         let edits = unsafe_spans(&doc);
         if edits.is_empty() {
@@ -171,6 +188,13 @@ pub fn sanitize_block(text: &str) -> String {
     let longest = doc.split(|c| c != '~').map(str::len).max().unwrap_or(0);
     let fence = "~".repeat(longest.max(2) + 1);
     format!("{fence}\n{doc}\n{fence}").replace("<!--", "<\u{2060}!--")
+}
+
+/// Whether [`unsafe_spans`] is sure to find nothing, so the parse can be skipped: raw HTML
+/// (and every `<!--`) needs a `<`; a dangerous destination needs a `:`, or an entity (`&`) to
+/// spell one; an unclosed fence needs a run of three backticks or tildes.
+fn cannot_be_unsafe(doc: &str) -> bool {
+    !doc.contains(['<', ':', '&']) && !doc.contains("```") && !doc.contains("~~~")
 }
 
 /// CRLF/CR to LF, per-line trailing whitespace trimmed, outer blank lines dropped.
