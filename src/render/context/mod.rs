@@ -5,6 +5,7 @@
 
 mod handovers;
 mod roles;
+pub(crate) mod time;
 
 use serde::Serialize;
 
@@ -102,11 +103,11 @@ pub struct IncidentView {
 }
 
 pub(super) fn ts(at: Instant) -> String {
-    at.to_string()
+    time::rfc3339(at)
 }
 
 pub(super) fn chart_time(at: Instant) -> String {
-    at.0.strftime("%Y-%m-%d %H:%M").to_string()
+    time::chart(at)
 }
 
 impl IncidentView {
