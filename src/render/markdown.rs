@@ -94,16 +94,27 @@ pub fn escape_inline_cow(text: &str) -> Cow<'_, str> {
 }
 
 /// The bytes [`escape_inline`] backslash-escapes wherever they are.
-const ESCAPED: [bool; 256] = {
+const ESCAPED: [bool; 256] = byte_set(b"\\`*_[]<>|#&~!$", false);
+
+/// The bytes that keep text from being plain inline text wherever they are: those escaped,
+/// and ASCII control characters (NUL is replaced, line breaks are flattened).
+const NOT_PLAIN: [bool; 256] = byte_set(b"\\`*_[]<>|#&~!$\x7f", true);
+
+/// A byte lookup table holding `bytes`, and the ASCII control characters if `controls`.
+const fn byte_set(bytes: &[u8], controls: bool) -> [bool; 256] {
     let mut table = [false; 256];
-    let chars = b"\\`*_[]<>|#&~!$";
     let mut i = 0;
-    while i < chars.len() {
-        table[chars[i] as usize] = true;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
         i += 1;
     }
+    let mut c = 0;
+    while controls && c < 0x20 {
+        table[c] = true;
+        c += 1;
+    }
     table
-};
+}
 
 /// Text that [`escape_inline`] would return unchanged: no character that
 /// needs escaping anywhere, none that matters at the start, no line break,
@@ -114,16 +125,12 @@ fn is_plain_inline(text: &str) -> bool {
         return true;
     };
     let leading_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    let mut ascii = true;
-    text.trim().len() == text.len()
+    !bytes.iter().any(|&b| NOT_PLAIN[usize::from(b)])
         && !matches!(first, b'-' | b'+' | b'=' | b'>' | b'#')
         && !matches!(bytes.get(leading_digits), Some(b'.' | b')') if leading_digits > 0)
-        && bytes.iter().all(|&b| {
-            ascii &= b < 0x80;
-            b >= 0x20 && b != 0x7f && !ESCAPED[usize::from(b)]
-        })
+        && text.trim().len() == text.len()
         // The other line breaks (U+0085, U+2028, U+2029) are not ASCII.
-        && (ascii || !text.chars().any(is_line_break))
+        && (text.is_ascii() || !text.chars().any(is_line_break))
 }
 
 /// [`escape_inline`] for a table cell (`|` becomes `\|`). An empty cell stays empty; the
