@@ -3,6 +3,7 @@
 //! escaping (titles, names, table cells), block sanitising (summary, impact, handover notes)
 //! and one-line / Mermaid label cleaning.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -31,6 +32,14 @@ fn is_line_break(c: char) -> bool {
 /// No escaping is done.
 #[must_use]
 pub fn one_line(text: &str) -> String {
+    flatten(text).into_owned()
+}
+
+/// [`one_line`], borrowing `text` when it has no line break.
+fn flatten(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_line_break) {
+        return Cow::Borrowed(text.trim());
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -39,7 +48,7 @@ pub fn one_line(text: &str) -> String {
         }
         out.push(if is_line_break(c) { ' ' } else { c });
     }
-    out.trim().to_owned()
+    Cow::Owned(out.trim().to_owned())
 }
 
 /// Escapes record text for inline use (titles, names, timeline events): the result renders as
@@ -49,31 +58,62 @@ pub fn one_line(text: &str) -> String {
 /// block quotes, ordered-list numbers) are escaped there. Other punctuation stays readable.
 #[must_use]
 pub fn escape_inline(text: &str) -> String {
+    escape_inline_cow(text).into_owned()
+}
+
+/// [`escape_inline`], borrowing `text` when it needs no change (the common case), so callers
+/// holding it already can keep what they have.
+#[must_use]
+pub fn escape_inline_cow(text: &str) -> Cow<'_, str> {
     if is_plain_inline(text) {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
-    let flat = one_line(text);
+    let flat = flatten(text);
+    let bytes = flat.as_bytes();
     let mut out = String::with_capacity(flat.len() + flat.len() / 4);
-    let leading_digits = flat.chars().take_while(char::is_ascii_digit).count();
-    for (i, c) in flat.chars().enumerate() {
-        let at_start = i == 0 && matches!(c, '-' | '+' | '=' | '>' | '#');
-        let ends_number = i == leading_digits && leading_digits > 0 && matches!(c, '.' | ')');
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '~' | '!' | '$'
-        ) || at_start
-            || ends_number
-        {
+    let leading_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    // Every byte that changes is ASCII, so the runs between them are whole characters.
+    let mut kept = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let at_start = i == 0 && matches!(b, b'-' | b'+' | b'=' | b'>' | b'#');
+        let ends_number = i == leading_digits && leading_digits > 0 && matches!(b, b'.' | b')');
+        if ESCAPED[usize::from(b)] || at_start || ends_number {
+            out.push_str(&flat[kept..i]);
             out.push('\\');
-            out.push(c);
-        } else if c == '\0' {
+            out.push(char::from(b));
+            kept = i + 1;
+        } else if b == 0 {
+            out.push_str(&flat[kept..i]);
             // CommonMark replaces NUL with U+FFFD anyway; do it here so the output is honest.
             out.push('\u{FFFD}');
-        } else {
-            out.push(c);
+            kept = i + 1;
         }
     }
-    out
+    out.push_str(&flat[kept..]);
+    Cow::Owned(out)
+}
+
+/// The bytes [`escape_inline`] backslash-escapes wherever they are.
+const ESCAPED: [bool; 256] = byte_set(b"\\`*_[]<>|#&~!$", false);
+
+/// The bytes that keep text from being plain inline text wherever they are: those escaped,
+/// and ASCII control characters (NUL is replaced, line breaks are flattened).
+const NOT_PLAIN: [bool; 256] = byte_set(b"\\`*_[]<>|#&~!$\x7f", true);
+
+/// A byte lookup table holding `bytes`, and the ASCII control characters if `controls`.
+const fn byte_set(bytes: &[u8], controls: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    let mut c = 0;
+    while controls && c < 0x20 {
+        table[c] = true;
+        c += 1;
+    }
+    table
 }
 
 /// Text that [`escape_inline`] would return unchanged: no character that
@@ -85,31 +125,12 @@ fn is_plain_inline(text: &str) -> bool {
         return true;
     };
     let leading_digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    text.trim().len() == text.len()
+    !bytes.iter().any(|&b| NOT_PLAIN[usize::from(b)])
         && !matches!(first, b'-' | b'+' | b'=' | b'>' | b'#')
         && !matches!(bytes.get(leading_digits), Some(b'.' | b')') if leading_digits > 0)
-        && bytes.iter().all(|&b| {
-            b >= 0x20
-                && b != 0x7f
-                && !matches!(
-                    b,
-                    b'\\'
-                        | b'`'
-                        | b'*'
-                        | b'_'
-                        | b'['
-                        | b']'
-                        | b'<'
-                        | b'>'
-                        | b'|'
-                        | b'#'
-                        | b'&'
-                        | b'~'
-                        | b'!'
-                        | b'$'
-                )
-        })
-        && !text.chars().any(is_line_break)
+        && text.trim().len() == text.len()
+        // The other line breaks (U+0085, U+2028, U+2029) are not ASCII.
+        && (text.is_ascii() || !text.chars().any(is_line_break))
 }
 
 /// [`escape_inline`] for a table cell (`|` becomes `\|`). An empty cell stays empty; the
@@ -160,6 +181,9 @@ const MAX_PASSES: usize = 16;
 #[must_use]
 pub fn sanitize_block(text: &str) -> String {
     let mut doc = normalise_block(text);
+    if cannot_be_unsafe(&doc) {
+        return doc;
+    }
     for _ in 0..MAX_PASSES {
         let edits = unsafe_spans(&doc);
         if edits.is_empty() {
@@ -173,19 +197,52 @@ pub fn sanitize_block(text: &str) -> String {
     format!("{fence}\n{doc}\n{fence}").replace("<!--", "<\u{2060}!--")
 }
 
+/// Whether [`unsafe_spans`] is sure to find nothing, so the parse can be skipped: raw HTML
+/// (and every `<!--`) needs a `<`; a dangerous destination needs a `:`, or an entity (`&`) to
+/// spell one; an unclosed fence needs a run of three backticks or tildes.
+fn cannot_be_unsafe(doc: &str) -> bool {
+    let mut fence = (0_u8, 0_usize);
+    for &b in doc.as_bytes() {
+        match b {
+            b'<' | b':' | b'&' => return false,
+            b'`' | b'~' => {
+                fence = if fence.0 == b {
+                    (b, fence.1 + 1)
+                } else {
+                    (b, 1)
+                };
+                if fence.1 == 3 {
+                    return false;
+                }
+            }
+            _ => fence = (0, 0),
+        }
+    }
+    true
+}
+
 /// CRLF/CR to LF, per-line trailing whitespace trimmed, outer blank lines dropped.
 fn normalise_block(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
-    let first = lines
-        .iter()
-        .position(|l| !l.is_empty())
-        .unwrap_or(lines.len());
-    let last = lines
-        .iter()
-        .rposition(|l| !l.is_empty())
-        .map_or(first, |i| i + 1);
-    lines.get(first..last).unwrap_or_default().join("\n")
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let mut out = String::with_capacity(text.len());
+    // Blank lines count once a line follows them: none lead, none trail.
+    let mut blank = 0;
+    for line in text.split('\n').map(str::trim_end) {
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.extend(std::iter::repeat_n('\n', blank + 1));
+        }
+        out.push_str(line);
+        blank = 0;
+    }
+    out
 }
 
 /// Whether a link destination uses a scheme that runs code or embeds content.
@@ -660,6 +717,20 @@ mod tests {
             assert_contained(&clean);
             prop_assert!(!clean.ends_with('\n') && !clean.contains('\r'));
             prop_assert_eq!(sanitize_block(&clean), clean.clone());
+        }
+
+        #[test]
+        fn skipping_the_parse_misses_nothing(s in prop_oneof![markdownish(), any_text()]) {
+            let doc = normalise_block(&s);
+            if cannot_be_unsafe(&doc) {
+                prop_assert!(unsafe_spans(&doc).is_empty());
+            }
+            // The line-by-line form of the normalisation.
+            let text = s.replace("\r\n", "\n").replace('\r', "\n");
+            let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+            let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
+            let last = lines.iter().rposition(|l| !l.is_empty()).map_or(first, |i| i + 1);
+            prop_assert_eq!(doc, lines[first..last].join("\n"));
         }
     }
 }

@@ -15,7 +15,7 @@ use tera::Context;
 use crate::load::{Record, Workspace};
 use crate::model::Incident;
 use cache::Current;
-use context::{IncidentView, IndexEntry};
+use context::{IncidentValues, IncidentView, IndexEntry};
 use templates::{TemplateError, Templates};
 
 /// The first line of every generated document.
@@ -160,16 +160,6 @@ where
     ))
 }
 
-/// `header` then `body`, allocated to their exact length: the documents of
-/// a large render are held until they are written, and `format!` may leave
-/// up to twice the room each needs.
-fn with_header(header: &str, body: &str) -> String {
-    let mut content = String::with_capacity(header.len() + body.len());
-    content.push_str(header);
-    content.push_str(body);
-    content
-}
-
 /// `people` and `roles`: the same for every document.
 fn base_context(workspace: &Workspace) -> Context {
     let mut context = Context::new();
@@ -188,27 +178,25 @@ fn incident_documents(
 ) -> Result<Vec<Document>, TemplateError> {
     let mut context = base.clone();
     context.insert("source", &record.path);
-    context.insert("incident", view);
+    let values = IncidentValues::new(view);
+    context.insert_value("incident", values.incident);
     let folder = format!("{output}/{}", view.id);
     let header = header(&record.path);
-    let doc = |path: String, kind: Kind, body: String| Document {
+    let doc = |path: String, kind: Kind, content: String| Document {
         path,
         kind,
-        content: if kind == Kind::Postmortem {
-            with_header(&postmortem_header(&record.path), &body)
-        } else {
-            with_header(&header, &body)
-        },
+        content,
         incident: Some(view.id.clone()),
     };
-    let mut documents = vec![doc(
+    let mut documents = Vec::with_capacity(2 + view.roles.len() + view.handovers.len());
+    documents.push(doc(
         format!("{folder}/README.md"),
         Kind::Overview,
-        templates.render("incident.md.tera", &context)?,
-    )];
-    for role in &view.roles {
+        templates.render_after(&header, "incident.md.tera", &context)?,
+    ));
+    for (role, value) in view.roles.iter().zip(values.roles) {
         let mut brief = context.clone();
-        brief.insert("role", role);
+        brief.insert_value("role", value);
         let name = format!("brief/{}.md.tera", role.key);
         let name = if templates.has(&name) {
             name
@@ -218,16 +206,16 @@ fn incident_documents(
         documents.push(doc(
             format!("{folder}/briefs/{}", role.brief),
             Kind::Brief,
-            templates.render(&name, &brief)?,
+            templates.render_after(&header, &name, &brief)?,
         ));
     }
-    for handover in &view.handovers {
+    for (handover, value) in view.handovers.iter().zip(values.handovers) {
         let mut note = context.clone();
-        note.insert("handover", handover);
+        note.insert_value("handover", value);
         documents.push(doc(
             format!("{folder}/handovers/{}", handover.file),
             Kind::Handover,
-            templates.render("handover.md.tera", &note)?,
+            templates.render_after(&header, "handover.md.tera", &note)?,
         ));
     }
     if view.has_postmortem() {
@@ -240,23 +228,24 @@ fn incident_documents(
         documents.push(doc(
             format!("{folder}/postmortem.md"),
             Kind::Postmortem,
-            render_postmortem(templates, &name, &context)?,
+            render_postmortem(templates, &name, &context, &postmortem_header(&record.path))?,
         ));
     }
     Ok(documents)
 }
 
-/// Renders a postmortem and checks its markers, so a template that breaks
-/// them is reported as the template's fault (not the file's on disk), and
-/// never written.
+/// Renders a postmortem after its `header` and checks its markers, so a
+/// template that breaks them is reported as the template's fault (not the
+/// file's on disk), and never written.
 fn render_postmortem(
     templates: &Templates,
     name: &str,
     context: &Context,
+    header: &str,
 ) -> Result<String, TemplateError> {
-    let body = templates.render(name, context)?;
-    match markers::sections(&body) {
-        Ok(_) => Ok(body),
+    let document = templates.render_after(header, name, context)?;
+    match markers::sections(document.get(header.len()..).unwrap_or_default()) {
+        Ok(_) => Ok(document),
         Err(e) => Err(TemplateError {
             file: templates.display_name(name),
             location: None,
@@ -285,11 +274,11 @@ fn index_document(
     let mut context = base.clone();
     context.insert("source", &source);
     context.insert("incidents", &entries);
-    let body = templates.render("index.md.tera", &context)?;
+    let text = templates.render_after(&header(&source), "index.md.tera", &context)?;
     Ok(Document {
         path: format!("{output}/README.md"),
         kind: Kind::Index,
-        content: with_header(&header(&source), &body),
+        content: text,
         incident: None,
     })
 }

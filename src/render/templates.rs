@@ -3,13 +3,15 @@
 //! registered once, and Tera's errors turned into messages that name the
 //! template file, line and column.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tera::{Context, Kwargs, State, Tera, Value};
+use tera::{ArgFromValue, Context, Kwargs, State, Tera, TeraResult, Value};
 use walkdir::WalkDir;
 
-use super::markdown;
+use super::{context, markdown};
 use crate::model::{Instant, Roster};
 
 /// The built-in templates: (name, source).
@@ -128,11 +130,26 @@ impl Templates {
     /// lint-clean whatever the template's spacing: no trailing spaces, no
     /// runs of blank lines, exactly one final newline.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
+        self.render_after("", name, context)
+    }
+
+    /// `header`, then [`Templates::render`]'s text, in one string allocated
+    /// to its exact length (documents are held until they are written).
+    pub fn render_after(
+        &self,
+        header: &str,
+        name: &str,
+        context: &Context,
+    ) -> Result<String, TemplateError> {
         let text = self
             .tera
             .render(name, context)
             .map_err(|e| self.origins.describe(&e))?;
-        Ok(tidy(&text))
+        let mut out = String::with_capacity(header.len() + text.len() + 1);
+        out.push_str(header);
+        tidy_into(&text, &mut out);
+        out.shrink_to_fit();
+        Ok(out)
     }
 
     /// Renders without tidying (the record template: YAML).
@@ -204,18 +221,33 @@ fn override_files(dir: &Path) -> Vec<(String, PathBuf)> {
 
 /// Trims trailing spaces, collapses blank-line runs, ends with one newline.
 pub fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 1);
+    tidy_into(text, &mut out);
+    out
+}
+
+/// [`tidy`], appending to `out`.
+fn tidy_into(text: &str, out: &mut String) {
+    let start = out.len();
     let mut blank_run = 0;
     let mut in_fence = false;
     for line in text.lines() {
-        let line = line.trim_end();
-        let fence = line.trim_start();
+        // Most lines end in a visible ASCII character and start with a letter, `#`, `|`
+        // or `-`: the Unicode-aware trims are only needed otherwise.
+        let line = match line.as_bytes().last() {
+            Some(b) if b.is_ascii_graphic() => line,
+            _ => line.trim_end(),
+        };
+        let fence = match line.as_bytes().first() {
+            Some(b) if b.is_ascii_graphic() => line,
+            _ => line.trim_start(),
+        };
         if fence.starts_with("```") || fence.starts_with("~~~") {
             in_fence = !in_fence;
         }
         if line.is_empty() && !in_fence {
             blank_run += 1;
-            if blank_run > 1 || out.is_empty() {
+            if blank_run > 1 || out.len() == start {
                 continue;
             }
         } else {
@@ -224,26 +256,25 @@ pub fn tidy(text: &str) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    while out.ends_with("\n\n") {
+    while out[start..].ends_with("\n\n") {
         out.pop();
     }
-    if out.is_empty() {
+    if out.len() == start {
         out.push('\n');
     }
-    out
 }
 
 fn register_filters(tera: &mut Tera, roster: Option<&Roster>) {
-    tera.register_filter("inline", |x: &str, _: Kwargs, _: &State| {
-        markdown::escape_inline(x)
+    tera.register_filter("inline", |x: &Value, _: Kwargs, _: &State| {
+        escaped(x, markdown::escape_inline_cow)
     });
-    tera.register_filter("cell", |x: &str, _: Kwargs, _: &State| {
-        let cell = markdown::escape_cell(x);
-        if cell.is_empty() {
-            "—".to_owned()
+    tera.register_filter("cell", |x: &Value, _: Kwargs, _: &State| {
+        let cell = escaped(x, markdown::escape_inline_cow)?;
+        Ok(if cell.as_str() == Some("") {
+            Value::from("—")
         } else {
             cell
-        }
+        })
     });
     tera.register_filter("block", |x: &str, _: Kwargs, _: &State| {
         markdown::sanitize_block(x)
@@ -261,33 +292,92 @@ fn register_filters(tera: &mut Tera, roster: Option<&Roster>) {
     );
     tera.register_filter("utc", |x: &str, _: Kwargs, _: &State| utc(x));
     tera.register_filter("duration", |x: Value, _: Kwargs, _: &State| duration(&x));
-    let roster = Arc::new(roster.cloned().unwrap_or_default());
-    let one = Arc::clone(&roster);
+    let people = Arc::new(People::new(roster));
+    let one = Arc::clone(&people);
     tera.register_filter(
         "person",
-        move |x: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        move |x: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let contact = kwargs.get::<bool>("contact")?.unwrap_or(true);
-            Ok(person(&one, x, contact))
+            let key = <&str as ArgFromValue>::from_value(x)?;
+            Ok(one.shown(x, key, contact))
         },
     );
     tera.register_filter(
         "people",
-        move |x: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        move |x: Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let contact = kwargs.get::<bool>("contact")?.unwrap_or(true);
-            let keys: Vec<&str> = x
+            let keys: Vec<(&Value, &str)> = x
                 .as_array()
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .map(|a| a.iter().filter_map(|v| Some((v, v.as_str()?))).collect())
                 .unwrap_or_default();
-            if keys.is_empty() {
-                return Ok("nobody".to_owned());
-            }
-            Ok(keys
-                .iter()
-                .map(|k| person(&roster, k, contact))
-                .collect::<Vec<_>>()
-                .join(", "))
+            Ok(match keys.as_slice() {
+                [] => Value::from("nobody"),
+                &[(x, key)] => people.shown(x, key, contact),
+                keys => Value::from(
+                    keys.iter()
+                        .map(|&(_, key)| people.text(key, contact))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            })
         },
     );
+}
+
+/// A string filter's result: `x` itself when `escape` left its text as it
+/// was (no copy), else the new text. Non-strings are refused as `&str`
+/// arguments are.
+fn escaped(x: &Value, escape: fn(&str) -> Cow<'_, str>) -> TeraResult<Value> {
+    let text = <&str as ArgFromValue>::from_value(x)?;
+    Ok(match escape(text) {
+        Cow::Borrowed(_) => x.clone(),
+        Cow::Owned(text) => Value::from(text),
+    })
+}
+
+/// People as documents show them, escaped once per render rather than on
+/// every mention: the roster's name, with or without the contact handle.
+struct People {
+    /// Roster key → (without contact, with contact).
+    shown: HashMap<String, (Value, Value)>,
+}
+
+impl People {
+    fn new(roster: Option<&Roster>) -> People {
+        let roster = roster.cloned().unwrap_or_default();
+        let shown = roster
+            .keys()
+            .map(|key| {
+                let without = Value::from(person(&roster, key, false));
+                let with = Value::from(person(&roster, key, true));
+                (key.to_owned(), (without, with))
+            })
+            .collect();
+        People { shown }
+    }
+
+    /// What [`person`] gives for `key`, the text of `x`.
+    fn shown(&self, x: &Value, key: &str, contact: bool) -> Value {
+        match self.shown.get(key) {
+            Some((without, with)) => if contact { with } else { without }.clone(),
+            None => match markdown::escape_inline_cow(key) {
+                Cow::Borrowed(_) => x.clone(),
+                Cow::Owned(text) => Value::from(text),
+            },
+        }
+    }
+
+    /// [`People::shown`] as text.
+    fn text<'a>(&'a self, key: &'a str, contact: bool) -> Cow<'a, str> {
+        match self.shown.get(key) {
+            Some((without, with)) => Cow::Borrowed(
+                if contact { with } else { without }
+                    .as_str()
+                    .unwrap_or_default(),
+            ),
+            None => markdown::escape_inline_cow(key),
+        }
+    }
 }
 
 /// Whether `url` may become a link: an `http`, `https` or `mailto`
@@ -342,10 +432,13 @@ fn link(url: &str, text: &str) -> String {
 }
 
 /// `2026-11-20T09:14:00Z` → `2026-11-20 09:14 UTC`; anything else as is.
-fn utc(text: &str) -> String {
+fn utc(text: &str) -> Value {
+    if let Some(shown) = context::time::prose_of_rfc3339(text) {
+        return Value::from(std::str::from_utf8(&shown).unwrap_or_default());
+    }
     match Instant::parse(text) {
-        Ok(at) => at.0.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        Err(_) => markdown::escape_inline(text),
+        Ok(at) => Value::from(context::time::prose(at)),
+        Err(_) => Value::from(markdown::escape_inline(text)),
     }
 }
 
@@ -433,6 +526,14 @@ mod tests {
 
     #[test]
     fn timestamps_show_in_utc() {
-        assert_eq!(utc("2026-11-20T10:14:00+01:00"), "2026-11-20 09:14 UTC");
+        assert_eq!(
+            utc("2026-11-20T10:14:00+01:00").as_str(),
+            Some("2026-11-20 09:14 UTC")
+        );
+        assert_eq!(
+            utc("2026-11-20T09:14:00Z").as_str(),
+            Some("2026-11-20 09:14 UTC")
+        );
+        assert_eq!(utc("soon *ish*").as_str(), Some(r"soon \*ish\*"));
     }
 }

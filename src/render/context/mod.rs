@@ -5,8 +5,10 @@
 
 mod handovers;
 mod roles;
+pub(crate) mod time;
 
 use serde::Serialize;
+use tera::Value;
 
 use crate::model::record::{PostmortemStatus, Priority};
 pub use handovers::{HandoverState, HandoverView};
@@ -102,11 +104,11 @@ pub struct IncidentView {
 }
 
 pub(super) fn ts(at: Instant) -> String {
-    at.to_string()
+    time::rfc3339(at)
 }
 
 pub(super) fn chart_time(at: Instant) -> String {
-    at.0.strftime("%Y-%m-%d %H:%M").to_string()
+    time::chart(at)
 }
 
 impl IncidentView {
@@ -199,6 +201,39 @@ impl IncidentView {
     /// Whether the incident gets a postmortem document.
     pub fn has_postmortem(&self) -> bool {
         self.postmortem.document
+    }
+}
+
+/// An incident view serialised for Tera once per incident: each brief's
+/// `role` and each handover note's `handover` are its `roles` and
+/// `handovers` entries, shared rather than serialised again.
+pub struct IncidentValues {
+    pub incident: Value,
+    /// One per [`IncidentView::roles`] entry.
+    pub roles: Vec<Value>,
+    /// One per [`IncidentView::handovers`] entry.
+    pub handovers: Vec<Value>,
+}
+
+impl IncidentValues {
+    pub fn new(view: &IncidentView) -> IncidentValues {
+        let incident = Value::from_serializable(view);
+        let roles = entries(&incident, "roles", &view.roles);
+        let handovers = entries(&incident, "handovers", &view.handovers);
+        IncidentValues {
+            incident,
+            roles,
+            handovers,
+        }
+    }
+}
+
+/// The entries of list `field` of the serialised `view`, which serialises
+/// `items` there (serialised on their own should the shape ever differ).
+fn entries<T: Serialize>(view: &Value, field: &str, items: &[T]) -> Vec<Value> {
+    match view.get_from_path(field).and_then(Value::as_array) {
+        Some(values) if values.len() == items.len() => values.to_vec(),
+        _ => items.iter().map(Value::from_serializable).collect(),
     }
 }
 
