@@ -9,7 +9,7 @@
 //! Each part lives in its own file: [`Repository`] (here) opens the
 //! repository; `state` refuses while git is busy and serialises runs;
 //! `identity` resolves who commits; `commit` builds and makes the commit,
-//! with `objects` writing blobs, `head` moving the branch and `index`
+//! with `objects` writing blobs (`pack` for many), `head` moving the branch and `index`
 //! refreshing the committed paths' index entries; `changed` lists the paths
 //! changed since a revision.
 
@@ -20,6 +20,7 @@ mod head;
 mod identity;
 mod index;
 mod objects;
+mod pack;
 mod state;
 #[cfg(test)]
 mod test_support;

@@ -1,12 +1,12 @@
 //! Writing new blobs into the object database: loose objects for a few,
 //! one pack for many.
 
-use std::io::Write as _;
+use std::collections::HashSet;
 
-use git2::ObjectType;
+use git2::{ObjectType, OdbLookupFlags};
 
 use super::commit::Planned;
-use super::{GitError, Repository, git};
+use super::{GitError, Repository, git, pack};
 
 /// Above this many new blobs, they are written as one pack instead of loose objects.
 const PACK_THRESHOLD: usize = 1000;
@@ -15,10 +15,13 @@ impl Repository {
     /// Writes the blobs of `planned` that the object database lacks (as a pack when many).
     pub(super) fn write_blobs(&self, planned: &[Planned<'_>]) -> Result<(), GitError> {
         let odb = self.inner.odb().map_err(git("open the object database"))?;
+        let mut seen = HashSet::new();
+        // Without a refresh (a rescan of the pack folder) per missing blob: an object another
+        // process packed meanwhile is at worst written twice, which git tolerates.
         let missing: Vec<&[u8]> = planned
             .iter()
             .filter_map(|p| p.blob)
-            .filter(|(id, _)| !odb.exists(*id))
+            .filter(|(id, _)| seen.insert(*id) && !odb.exists_ext(*id, OdbLookupFlags::NO_REFRESH))
             .map(|(_, content)| content)
             .collect();
         if missing.len() > PACK_THRESHOLD {
@@ -31,35 +34,12 @@ impl Repository {
         Ok(())
     }
 
-    /// Writes `blobs` as a single pack: they are staged in an in-memory backend of a scratch
-    /// repository handle (so that backend never outlives this call), packed, and indexed into `odb`.
+    /// Writes `blobs` as a single pack, streamed into libgit2's indexer (which verifies it and
+    /// writes its index) and never held whole in memory.
     fn write_pack(&self, odb: &git2::Odb<'_>, blobs: &[&[u8]]) -> Result<(), GitError> {
         let context = "write the blobs as a pack";
-        let scratch = git2::Repository::open(self.git_dir()).map_err(git(context))?;
-        let scratch_odb = scratch.odb().map_err(git(context))?;
-        scratch_odb
-            .add_new_mempack_backend(1000)
-            .map_err(git(context))?;
-        let mut builder = scratch.packbuilder().map_err(git(context))?;
-        // 0: one delta-search thread per core.
-        builder.set_threads(0);
-        for content in blobs {
-            let id = scratch_odb
-                .write(ObjectType::Blob, content)
-                .map_err(git(context))?;
-            builder.insert_object(id, None).map_err(git(context))?;
-        }
-        // The pack streams into the indexer as it is produced, never whole in memory.
         let mut writer = odb.packwriter().map_err(git(context))?;
-        let mut written = Ok(());
-        builder
-            .foreach(|chunk| {
-                written = writer.write_all(chunk);
-                written.is_ok()
-            })
-            .or_else(|error| if written.is_err() { Ok(()) } else { Err(error) })
-            .map_err(git(context))?;
-        written.map_err(|error| GitError::Io {
+        pack::write_blob_pack(&mut writer, blobs).map_err(|error| GitError::Io {
             action: "write a pack into",
             path: self.git_dir().join("objects/pack"),
             error,
@@ -71,9 +51,92 @@ impl Repository {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write as _;
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+
+    use git2::Oid;
+
     use super::*;
     use crate::git::PathChange;
     use crate::git::test_support::{git_in, init_with_commit, put, sigs, write};
+
+    /// `git cat-file --batch` output for `ids`, one request per line.
+    fn cat_files(dir: &Path, ids: &[String]) -> Vec<u8> {
+        let mut child = Command::new("git")
+            .current_dir(dir)
+            .args(["cat-file", "--batch"])
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", dir.join(".no-global-config"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("run git cat-file");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let requests = ids.join("\n") + "\n";
+        let feeder = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+        let out = child.wait_with_output().expect("git cat-file output");
+        feeder.join().expect("feeder").expect("write requests");
+        assert!(out.status.success());
+        out.stdout
+    }
+
+    #[test]
+    fn the_pack_holds_every_blob_once_and_passes_fsck() {
+        let (tmp, repo) = init_with_commit();
+        // Empty, repeated, binary and multi-megabyte contents, beside many small ones.
+        let mut contents: Vec<Vec<u8>> = (0..=PACK_THRESHOLD)
+            .map(|i| format!("# Doc {i}\n\n{}", "line\n".repeat(i % 40)).into_bytes())
+            .collect();
+        contents.push(Vec::new());
+        contents.push(b"# Doc 0\n\n".to_vec());
+        contents.push((0..=255u8).cycle().take(70_000).collect());
+        contents.push(
+            (0..3_000_000u32)
+                .map(|n| u8::try_from(n.wrapping_mul(2_654_435_761) >> 24).expect("byte"))
+                .collect(),
+        );
+        let changes: Vec<PathChange> = contents
+            .iter()
+            .enumerate()
+            .map(|(i, content)| PathChange::Write {
+                path: format!("gen/{}/{i}.bin", i % 13),
+                content: content.as_slice().into(),
+            })
+            .collect();
+        repo.commit_paths(&changes, "bulk", &sigs())
+            .expect("commit")
+            .expect("a commit");
+
+        git_in(tmp.path(), &["fsck", "--strict", "--no-dangling"]);
+        let counts = git_in(tmp.path(), &["count-objects", "-v"]);
+        assert!(counts.contains("packs: 1"), "{counts}");
+        let in_pack: usize = counts
+            .lines()
+            .find_map(|l| l.strip_prefix("in-pack: "))
+            .and_then(|n| n.parse().ok())
+            .expect("in-pack count");
+        // Document 0 and its duplicate share a blob, which is packed once.
+        assert_eq!(in_pack, contents.len() - 1);
+        let ids: Vec<String> = contents
+            .iter()
+            .map(|c| {
+                Oid::hash_object(ObjectType::Blob, c)
+                    .expect("hash")
+                    .to_string()
+            })
+            .collect();
+        let mut expected = Vec::new();
+        for (id, content) in ids.iter().zip(&contents) {
+            expected.extend_from_slice(format!("{id} blob {}\n", content.len()).as_bytes());
+            expected.extend_from_slice(content);
+            expected.push(b'\n');
+        }
+        assert!(
+            cat_files(tmp.path(), &ids) == expected,
+            "blobs read back differ"
+        );
+    }
 
     #[test]
     fn many_blobs_are_written_as_a_pack() {

@@ -1,0 +1,155 @@
+//! The pack format for many new blobs: a version 2 pack of whole (undeltified)
+//! zlib-deflated objects, deflated in parallel and streamed into libgit2's
+//! indexer, which checks the trailer and computes every object's id.
+
+use std::io::{self, Write};
+use std::sync::mpsc;
+use std::thread;
+
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+use rayon::prelude::*;
+
+/// Blobs deflated together before their entries are handed to the writer: enough to keep every
+/// core busy, few enough that the compressed pack is never held whole in memory.
+const BATCH: usize = 2048;
+
+/// Pack object type number of a blob.
+const BLOB: u8 = 3;
+
+/// Writes `blobs` as one pack into `out`: header, one entry per blob, SHA-1 trailer.
+/// Entries are deflated in parallel on another thread while `out` consumes earlier batches.
+pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&[u8]]) -> io::Result<()> {
+    let count = u32::try_from(blobs.len())
+        .map_err(|_| io::Error::other("too many objects for one pack"))?;
+    let mut out = Trailed::new(out);
+    out.write_all(b"PACK")?;
+    out.write_all(&2u32.to_be_bytes())?;
+    out.write_all(&count.to_be_bytes())?;
+    thread::scope(|scope| {
+        // Two batches in flight: one being written while the next is deflated.
+        let (batches, deflated) = mpsc::sync_channel::<io::Result<Vec<Vec<u8>>>>(1);
+        scope.spawn(move || {
+            for batch in blobs.chunks(BATCH) {
+                let entries = batch.par_iter().map(|blob| entry(blob)).collect();
+                // The receiver is gone only when writing failed; stop deflating then.
+                if batches.send(entries).is_err() {
+                    break;
+                }
+            }
+        });
+        for entries in deflated {
+            for entry in entries? {
+                out.write_all(&entry)?;
+            }
+        }
+        Ok::<_, io::Error>(())
+    })?;
+    out.finish()
+}
+
+/// One pack entry: the type-and-size header, then the deflated content.
+fn entry(content: &[u8]) -> io::Result<Vec<u8>> {
+    let mut encoder = ZlibEncoder::new(
+        Vec::with_capacity(content.len() / 2 + 32),
+        Compression::fast(),
+    );
+    encoder
+        .get_mut()
+        .extend_from_slice(&entry_header(BLOB, content.len()));
+    encoder.write_all(content)?;
+    encoder.finish()
+}
+
+/// The entry header: type in bits 4–6 of the first byte, the size in its low four bits and then
+/// seven bits per byte, least significant first, each byte but the last with its top bit set.
+fn entry_header(kind: u8, size: usize) -> Vec<u8> {
+    let mut header = Vec::with_capacity(10);
+    let mut rest = size >> 4;
+    let mut byte = (kind << 4) | low_bits(size, 0x0f);
+    while rest > 0 {
+        header.push(byte | 0x80);
+        byte = low_bits(rest, 0x7f);
+        rest >>= 7;
+    }
+    header.push(byte);
+    header
+}
+
+/// `value & mask` as a byte (`mask` is at most `0xff`).
+fn low_bits(value: usize, mask: u8) -> u8 {
+    u8::try_from(value & usize::from(mask)).unwrap_or(mask)
+}
+
+/// A writer that hashes everything written through it, for the pack's SHA-1 trailer.
+struct Trailed<'w, W> {
+    inner: &'w mut W,
+    hash: sha1_smol::Sha1,
+}
+
+impl<'w, W: Write> Trailed<'w, W> {
+    fn new(inner: &'w mut W) -> Self {
+        Trailed {
+            inner,
+            hash: sha1_smol::Sha1::new(),
+        }
+    }
+
+    /// Appends the SHA-1 of everything written so far.
+    fn finish(self) -> io::Result<()> {
+        self.inner.write_all(&self.hash.digest().bytes())?;
+        self.inner.flush()
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.hash.update(bytes);
+        self.inner.write_all(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read as _;
+
+    use flate2::read::ZlibDecoder;
+
+    use super::*;
+
+    #[test]
+    fn entry_headers_carry_type_and_size() {
+        assert_eq!(entry_header(BLOB, 0), [0x30]);
+        assert_eq!(entry_header(BLOB, 15), [0x3f]);
+        assert_eq!(entry_header(BLOB, 16), [0xb0, 0x01]);
+        // 1000 = 0b111_1101000: low four bits 1000, then 0111110.
+        assert_eq!(entry_header(BLOB, 1000), [0xb8, 0x3e]);
+        assert_eq!(entry_header(BLOB, 1 << 20), [0xb0, 0x80, 0x80, 0x04]);
+    }
+
+    #[test]
+    fn a_pack_is_header_entries_and_trailer() {
+        let blobs: Vec<Vec<u8>> = (0..BATCH + 3)
+            .map(|i| format!("blob {i}\n").repeat(i % 5).into_bytes())
+            .collect();
+        let borrowed: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
+        let mut pack = Vec::new();
+        write_blob_pack(&mut pack, &borrowed).expect("pack");
+
+        let (body, trailer) = pack.split_at(pack.len() - 20);
+        assert_eq!(sha1_smol::Sha1::from(body).digest().bytes(), trailer);
+        assert_eq!(&body[..8], b"PACK\0\0\0\x02");
+        let count = u32::try_from(blobs.len()).expect("count");
+        assert_eq!(body[8..12], count.to_be_bytes());
+        let mut rest = &body[12..];
+        for blob in &blobs {
+            let header = entry_header(BLOB, blob.len());
+            assert_eq!(&rest[..header.len()], header.as_slice());
+            let mut decoder = ZlibDecoder::new(&rest[header.len()..]);
+            let mut content = Vec::new();
+            decoder.read_to_end(&mut content).expect("inflate");
+            assert_eq!(&content, blob);
+            let used = usize::try_from(decoder.total_in()).expect("size");
+            rest = &rest[header.len() + used..];
+        }
+        assert!(rest.is_empty());
+    }
+}
