@@ -12,8 +12,8 @@
 #   check         `rolecall check` on the records-only repository
 #   check-docs    `rolecall check` once the documents are rendered and committed
 #   render-fresh  `rolecall render` from the records-only commit: every
-#                 document written and committed (the repository is reset
-#                 before each run)
+#                 document written and committed (each run starts from a
+#                 copy of the generated repository, object store included)
 #   render-retemplate  `rolecall render` after a line was added to every
 #                 built-in Markdown template (exported into templates/):
 #                 every document but the postmortems rewritten and committed
@@ -84,40 +84,43 @@ peak_kb() {
 }
 
 for n in "${sizes[@]}"; do
+    # Every writing case starts from a copy of a snapshot, object store
+    # included: a reset would keep the objects an earlier run wrote, and the
+    # next run would find its blobs already stored.
+    records=$work/records-$n
+    rendered=$work/rendered-$n
     repo=$work/repo-$n
-    if [ ! -d "$repo/.git" ]; then
-        echo "generating $n records in $repo..." >&2
+    if [ ! -d "$records/.git" ]; then
+        echo "generating $n records in $records..." >&2
         # shellcheck disable=SC2086 # SYNTH_ARGS is a list of words
-        "$synth" "$repo" "$n" $synth_args
+        "$synth" "$records" "$n" $synth_args
     fi
-    base=$(git -C "$repo" rev-list --max-parents=0 HEAD)
-    reset="git -C $repo reset -q --hard $base && git -C $repo clean -qfdx incidents templates && rm -rf $repo/.git/rolecall"
-    eval "$reset"
+    from_records="rm -rf $repo && cp -a $records $repo"
+    from_rendered="rm -rf $repo && cp -a $rendered $repo"
+    eval "$from_records"
 
     time_case floor-value "$n" --warmup "$warmup" --runs "$runs" "$floor $repo value"
     time_case floor-tree "$n" --warmup "$warmup" --runs "$runs" "$floor $repo tree"
     time_case check "$n" --warmup "$warmup" --runs "$runs" "$bin -C $repo check"
     check_kb=$(peak_kb "$bin" -C "$repo" check)
 
-    time_case render-fresh "$n" --runs "$fresh_runs" --prepare "$reset && sleep $settle" \
+    time_case render-fresh "$n" --runs "$fresh_runs" --prepare "$from_records && sleep $settle" \
         "$bin -C $repo render"
-    eval "$reset" && sleep "$settle"
+    eval "$from_records" && sleep "$settle"
     fresh_kb=$(peak_kb "$bin" -C "$repo" render)
-    rendered=$(git -C "$repo" rev-parse HEAD)
+    rm -rf "$rendered" && cp -a "$repo" "$rendered"
 
-    retemplate="git -C $repo reset -q --hard $rendered && git -C $repo clean -qfdx templates"
-    retemplate="$retemplate && $bin -C $repo templates export templates >/dev/null"
+    retemplate="$from_rendered && $bin -C $repo templates export templates >/dev/null"
     retemplate="$retemplate && for t in $repo/templates/*.md.tera; do printf '\\nTemplate changed.\\n' >>\$t; done"
     time_case render-retemplate "$n" --runs "$fresh_runs" --prepare "$retemplate && sleep $settle" \
         "$bin -C $repo render"
-    git -C "$repo" reset -q --hard "$rendered" && git -C "$repo" clean -qfdx templates
+    eval "$from_rendered"
 
     undocument="find $repo/incidents -name '*.md' -delete && sleep $settle"
     time_case floor-write "$n" --runs "$fresh_runs" --prepare "$undocument" \
         "git -C $repo checkout -- incidents"
     # The cache is warmed by the first run after the documents were written.
     "$bin" -C "$repo" render >/dev/null
-
     time_case render-same "$n" --warmup "$warmup" --runs "$runs" "$bin -C $repo render"
     same_kb=$(peak_kb "$bin" -C "$repo" render)
     time_case render-check "$n" --warmup "$warmup" --runs "$runs" "$bin -C $repo render --check"

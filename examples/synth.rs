@@ -155,6 +155,8 @@ fn generate(dir: &Path, count: usize, texts: &Texts) -> std::io::Result<()> {
     }
     git(dir, &["config", "user.name", "Synth Bench"])?;
     git(dir, &["config", "user.email", "synth@example.com"])?;
+    // No background `git gc --auto` repacking while a benchmark runs.
+    git(dir, &["config", "gc.auto", "0"])?;
     let people = roster_keys();
     std::fs::write(dir.join("people.yaml"), roster(&people))?;
     let mut rng = Lcg(0x5eed_2025);
