@@ -11,6 +11,7 @@ use git2::{Commit, FileMode, ObjectType, Oid, Tree};
 
 use super::head::Head;
 use super::identity::CommitSignatures;
+use super::objects::PACK_THRESHOLD;
 use super::{GitError, Repository, git};
 
 /// One path to commit: new content (borrowed from the caller's change when
@@ -113,37 +114,50 @@ impl Repository {
         }))
     }
 
-    /// HEAD's tree (or the empty tree) with `planned` applied.
+    /// HEAD's tree (or the empty tree) with `planned` applied. For many
+    /// changes the new trees are made in memory and stored as one pack: a
+    /// large render creates thousands of folders, and as loose objects each
+    /// tree would be a file of its own.
     fn build_tree(
         &self,
         base: Option<&Tree<'_>>,
         planned: &[Planned<'_>],
     ) -> Result<Tree<'_>, GitError> {
         let context = "build the commit tree";
-        let empty;
-        let base = if let Some(base) = base {
-            base
+        let id = if planned.len() > PACK_THRESHOLD {
+            // A scratch handle, so the in-memory backend never outlives this call.
+            let scratch = git2::Repository::open(self.git_dir()).map_err(git(context))?;
+            let odb = scratch.odb().map_err(git(context))?;
+            odb.add_new_mempack_backend(1000).map_err(git(context))?;
+            let id = updated_tree(&scratch, base.map(Tree::id), planned).map_err(git(context))?;
+            self.write_new_trees(&scratch, id)?;
+            id
         } else {
-            let id = self
-                .inner
-                .treebuilder(None)
-                .and_then(|b| b.write())
-                .map_err(git(context))?;
-            empty = self.inner.find_tree(id).map_err(git(context))?;
-            &empty
+            updated_tree(&self.inner, base.map(Tree::id), planned).map_err(git(context))?
         };
-        let mut updates = TreeUpdateBuilder::new();
-        for change in planned {
-            match change.blob {
-                Some((id, _)) => updates.upsert(change.path, id, FileMode::Blob),
-                None => updates.remove(change.path),
-            };
-        }
-        let id = updates
-            .create_updated(&self.inner, base)
-            .map_err(git(context))?;
         self.inner.find_tree(id).map_err(git(context))
     }
+}
+
+/// Writes the tree `base` (the empty tree when `None`) with `planned`
+/// applied into `repo`'s object database; returns its id.
+fn updated_tree(
+    repo: &git2::Repository,
+    base: Option<Oid>,
+    planned: &[Planned<'_>],
+) -> Result<Oid, git2::Error> {
+    let base = match base {
+        Some(id) => repo.find_tree(id)?,
+        None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+    };
+    let mut updates = TreeUpdateBuilder::new();
+    for change in planned {
+        match change.blob {
+            Some((id, _)) => updates.upsert(change.path, id, FileMode::Blob),
+            None => updates.remove(change.path),
+        };
+    }
+    updates.create_updated(repo, &base)
 }
 
 /// Test-only fault injection, compiled into debug builds only (release builds

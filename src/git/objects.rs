@@ -3,13 +3,13 @@
 
 use std::collections::HashSet;
 
-use git2::{ObjectType, OdbLookupFlags};
+use git2::{ObjectType, OdbLookupFlags, Oid};
 
 use super::commit::Planned;
 use super::{GitError, Repository, git, pack};
 
 /// Above this many new blobs, they are written as one pack instead of loose objects.
-const PACK_THRESHOLD: usize = 1000;
+pub(super) const PACK_THRESHOLD: usize = 1000;
 
 impl Repository {
     /// Writes the blobs of `planned` that the object database lacks (as a pack when many).
@@ -34,12 +34,48 @@ impl Repository {
         Ok(())
     }
 
+    /// Stores the trees `scratch` holds in memory, from `root` down to the
+    /// ones the object database already has, as one pack.
+    pub(super) fn write_new_trees(
+        &self,
+        scratch: &git2::Repository,
+        root: Oid,
+    ) -> Result<(), GitError> {
+        let context = "write the new trees as a pack";
+        let odb = self.inner.odb().map_err(git(context))?;
+        let scratch_odb = scratch.odb().map_err(git(context))?;
+        let mut trees = Vec::new();
+        let mut pending = vec![root];
+        while let Some(id) = pending.pop() {
+            if odb.exists(id) {
+                continue;
+            }
+            let tree = scratch.find_tree(id).map_err(git(context))?;
+            pending.extend(
+                tree.iter()
+                    .filter(|entry| entry.kind() == Some(ObjectType::Tree))
+                    .map(|entry| entry.id()),
+            );
+            let object = scratch_odb.read(id).map_err(git(context))?;
+            trees.push(object.data().to_vec());
+        }
+        let trees: Vec<&[u8]> = trees.iter().map(Vec::as_slice).collect();
+        let mut writer = odb.packwriter().map_err(git(context))?;
+        pack::write_pack(&mut writer, pack::TREE, &trees).map_err(|error| GitError::Io {
+            action: "write a pack into",
+            path: self.git_dir().join("objects/pack"),
+            error,
+        })?;
+        writer.commit().map_err(git(context))?;
+        odb.refresh().map_err(git(context))
+    }
+
     /// Writes `blobs` as a single pack, streamed into libgit2's indexer (which verifies it and
     /// writes its index) and never held whole in memory.
     fn write_pack(&self, odb: &git2::Odb<'_>, blobs: &[&[u8]]) -> Result<(), GitError> {
         let context = "write the blobs as a pack";
         let mut writer = odb.packwriter().map_err(git(context))?;
-        pack::write_blob_pack(&mut writer, blobs).map_err(|error| GitError::Io {
+        pack::write_pack(&mut writer, pack::BLOB, blobs).map_err(|error| GitError::Io {
             action: "write a pack into",
             path: self.git_dir().join("objects/pack"),
             error,
@@ -81,6 +117,23 @@ mod tests {
         out.stdout
     }
 
+    /// How many blobs and trees the repository's packs hold.
+    fn packed(dir: &Path) -> (usize, usize) {
+        let mut counts = (0, 0);
+        for entry in std::fs::read_dir(dir.join(".git/objects/pack")).expect("pack folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "idx") {
+                let listing = git_in(dir, &["verify-pack", "-v", &path.to_string_lossy()]);
+                for line in listing.lines() {
+                    let kind = line.split_whitespace().nth(1);
+                    counts.0 += usize::from(kind == Some("blob"));
+                    counts.1 += usize::from(kind == Some("tree"));
+                }
+            }
+        }
+        counts
+    }
+
     #[test]
     fn the_pack_holds_every_blob_once_and_passes_fsck() {
         let (tmp, repo) = init_with_commit();
@@ -110,14 +163,15 @@ mod tests {
 
         git_in(tmp.path(), &["fsck", "--strict", "--no-dangling"]);
         let counts = git_in(tmp.path(), &["count-objects", "-v"]);
-        assert!(counts.contains("packs: 1"), "{counts}");
-        let in_pack: usize = counts
-            .lines()
-            .find_map(|l| l.strip_prefix("in-pack: "))
-            .and_then(|n| n.parse().ok())
-            .expect("in-pack count");
+        assert!(
+            counts.contains("packs: 2"),
+            "one of blobs, one of trees: {counts}"
+        );
+        let (blobs, trees) = packed(tmp.path());
         // Document 0 and its duplicate share a blob, which is packed once.
-        assert_eq!(in_pack, contents.len() - 1);
+        assert_eq!(blobs, contents.len() - 1);
+        // The root, `gen` and its 13 folders.
+        assert_eq!(trees, 15);
         let ids: Vec<String> = contents
             .iter()
             .map(|c| {
@@ -154,13 +208,18 @@ mod tests {
         assert!(info.is_some());
         git_in(tmp.path(), &["fsck", "--strict"]);
         let counts = git_in(tmp.path(), &["count-objects", "-v"]);
-        assert!(counts.contains("packs: 1"), "{counts}");
+        assert!(counts.contains("packs: 2"), "{counts}");
         let loose: usize = counts
             .lines()
             .find_map(|l| l.strip_prefix("count: "))
             .and_then(|n| n.parse().ok())
             .expect("loose count");
-        assert!(loose < 50, "blobs must not be loose: {counts}");
+        assert!(loose < 50, "blobs and trees must not be loose: {counts}");
+        assert_eq!(
+            packed(tmp.path()),
+            (PACK_THRESHOLD + 5, 9),
+            "root, gen, 7 folders"
+        );
         assert_eq!(git_in(tmp.path(), &["status", "--porcelain"]), "");
         let listed = git_in(tmp.path(), &["ls-tree", "-r", "--name-only", "HEAD", "gen"]);
         assert_eq!(listed.lines().count(), PACK_THRESHOLD + 5);

@@ -1,5 +1,5 @@
-//! The pack format for many new blobs: a version 2 pack of whole (undeltified)
-//! zlib-deflated objects, deflated in parallel and streamed into libgit2's
+//! The pack format for many new objects (a render's blobs, then its trees):
+//! a version 2 pack of whole (undeltified) zlib-deflated objects, deflated in parallel and streamed into libgit2's
 //! indexer, which checks the trailer and computes every object's id.
 
 use std::io::{self, Write};
@@ -14,12 +14,14 @@ use rayon::prelude::*;
 /// core busy, few enough that the compressed pack is never held whole in memory.
 const BATCH: usize = 2048;
 
-/// Pack object type number of a blob.
-const BLOB: u8 = 3;
+/// Pack object type numbers.
+pub(super) const TREE: u8 = 2;
+pub(super) const BLOB: u8 = 3;
 
-/// Writes `blobs` as one pack into `out`: header, one entry per blob, SHA-1 trailer.
-/// Entries are deflated in parallel on another thread while `out` consumes earlier batches.
-pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&[u8]]) -> io::Result<()> {
+/// Writes `objects`, all of type `kind` ([`BLOB`] or [`TREE`]), as one pack into `out`:
+/// header, one entry per object, SHA-1 trailer. Entries are deflated in parallel on another
+/// thread while `out` consumes earlier batches.
+pub(super) fn write_pack(out: &mut impl Write, kind: u8, blobs: &[&[u8]]) -> io::Result<()> {
     let count = u32::try_from(blobs.len())
         .map_err(|_| io::Error::other("too many objects for one pack"))?;
     let mut out = Trailed::new(out);
@@ -31,7 +33,7 @@ pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&[u8]]) -> io::Resu
         let (batches, deflated) = mpsc::sync_channel::<io::Result<Vec<Vec<u8>>>>(1);
         scope.spawn(move || {
             for batch in blobs.chunks(BATCH) {
-                let entries = batch.par_iter().map(|blob| entry(blob)).collect();
+                let entries = batch.par_iter().map(|blob| entry(kind, blob)).collect();
                 // The receiver is gone only when writing failed; stop deflating then.
                 if batches.send(entries).is_err() {
                     break;
@@ -49,14 +51,14 @@ pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&[u8]]) -> io::Resu
 }
 
 /// One pack entry: the type-and-size header, then the deflated content.
-fn entry(content: &[u8]) -> io::Result<Vec<u8>> {
+fn entry(kind: u8, content: &[u8]) -> io::Result<Vec<u8>> {
     let mut encoder = ZlibEncoder::new(
         Vec::with_capacity(content.len() / 2 + 32),
         Compression::fast(),
     );
     encoder
         .get_mut()
-        .extend_from_slice(&entry_header(BLOB, content.len()));
+        .extend_from_slice(&entry_header(kind, content.len()));
     encoder.write_all(content)?;
     encoder.finish()
 }
@@ -132,7 +134,7 @@ mod tests {
             .collect();
         let borrowed: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
         let mut pack = Vec::new();
-        write_blob_pack(&mut pack, &borrowed).expect("pack");
+        write_pack(&mut pack, BLOB, &borrowed).expect("pack");
 
         let (body, trailer) = pack.split_at(pack.len() - 20);
         assert_eq!(sha1_smol::Sha1::from(body).digest().bytes(), trailer);

@@ -111,9 +111,8 @@ where
                 .then(|| current.incident(record))
                 .flatten();
             let render_it = selected(incident) && cached.is_none();
-            let view = (render_it || render_index).then(|| {
-                IncidentView::new(incident, &workspace.config, workspace.roster.as_ref())
-            });
+            let view = (render_it || render_index)
+                .then(|| IncidentView::new(incident, &workspace.config, workspace.roster.as_ref()));
             let entry = view.as_ref().filter(|_| render_index).map(IndexEntry::new);
             let documents = match (&view, cached) {
                 (_, Some(documents)) => documents.iter().map(|d| (d.clone(), None)).collect(),
