@@ -61,7 +61,15 @@ impl Repository {
     /// Writes nothing to the repository.
     pub fn would_commit(&self, changes: &[PathChange<'_>]) -> Result<bool, GitError> {
         let head = self.read_head()?;
-        Ok(!plan(head.tree()?.as_ref(), changes)?.is_empty())
+        let base = head.tree()?;
+        // Stops at the first change that alters the tree: a large render
+        // would otherwise hash every document twice.
+        for change in last_per_path(changes)?.into_values() {
+            if planned(base.as_ref(), change)?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Commits exactly `changes` on top of HEAD (tree = HEAD's tree with `changes` applied), moves
@@ -182,30 +190,46 @@ fn plan<'c>(
     base: Option<&Tree<'_>>,
     changes: &'c [PathChange<'_>],
 ) -> Result<Vec<Planned<'c>>, GitError> {
+    let mut planned = Vec::new();
+    for change in last_per_path(changes)?.into_values() {
+        planned.extend(self::planned(base, change)?);
+    }
+    Ok(planned)
+}
+
+/// The last change of each path, in path order; errors on invalid paths.
+fn last_per_path<'c>(
+    changes: &'c [PathChange<'_>],
+) -> Result<BTreeMap<&'c str, &'c PathChange<'c>>, GitError> {
     let mut by_path = BTreeMap::new();
     for change in changes {
         check_path(change.path())?;
         by_path.insert(change.path(), change);
     }
-    let mut planned = Vec::new();
-    for (path, change) in by_path {
-        let existing = base.and_then(|tree| tree.get_path(Path::new(path)).ok());
-        let blob = match change {
-            PathChange::Write { content, .. } => {
-                let id = Oid::hash_object(ObjectType::Blob, content).map_err(git("hash a blob"))?;
-                let same = existing
-                    .is_some_and(|e| e.id() == id && e.filemode() == i32::from(FileMode::Blob));
-                if same {
-                    continue;
-                }
-                Some((id, content.as_ref()))
+    Ok(by_path)
+}
+
+/// `change` as planned against `base`; `None` when it would not alter it.
+fn planned<'c>(
+    base: Option<&Tree<'_>>,
+    change: &'c PathChange<'_>,
+) -> Result<Option<Planned<'c>>, GitError> {
+    let path = change.path();
+    let existing = base.and_then(|tree| tree.get_path(Path::new(path)).ok());
+    let blob = match change {
+        PathChange::Write { content, .. } => {
+            let id = Oid::hash_object(ObjectType::Blob, content).map_err(git("hash a blob"))?;
+            let same =
+                existing.is_some_and(|e| e.id() == id && e.filemode() == i32::from(FileMode::Blob));
+            if same {
+                return Ok(None);
             }
-            PathChange::Remove { .. } if existing.is_none() => continue,
-            PathChange::Remove { .. } => None,
-        };
-        planned.push(Planned { path, blob });
-    }
-    Ok(planned)
+            Some((id, content.as_ref()))
+        }
+        PathChange::Remove { .. } if existing.is_none() => return Ok(None),
+        PathChange::Remove { .. } => None,
+    };
+    Ok(Some(Planned { path, blob }))
 }
 
 /// Rejects paths that are not plain, relative, '/'-separated work tree paths.
