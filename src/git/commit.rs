@@ -3,8 +3,7 @@
 //! has staged, modified or left untracked stays as it was.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
 
 use git2::build::TreeUpdateBuilder;
 use git2::{Commit, FileMode, ObjectType, Oid, Tree};
@@ -62,10 +61,11 @@ impl Repository {
     pub fn would_commit(&self, changes: &[PathChange<'_>]) -> Result<bool, GitError> {
         let head = self.read_head()?;
         let base = head.tree()?;
+        let mut existing = Existing::new(&self.inner, base.as_ref());
         // Stops at the first change that alters the tree: a large render
         // would otherwise hash every document twice.
         for change in last_per_path(changes)?.into_values() {
-            if planned(base.as_ref(), change)?.is_some() {
+            if planned(&mut existing, change)?.is_some() {
                 return Ok(true);
             }
         }
@@ -88,7 +88,7 @@ impl Repository {
         }
         let head = self.read_head()?;
         let base = head.tree()?;
-        let planned = plan(base.as_ref(), changes)?;
+        let planned = plan(&mut Existing::new(&self.inner, base.as_ref()), changes)?;
         if planned.is_empty() {
             return Ok(None);
         }
@@ -187,12 +187,12 @@ fn injected_fault() -> Result<(), GitError> {
 
 /// The changes (last one per path wins) that alter `base`; errors on invalid paths.
 fn plan<'c>(
-    base: Option<&Tree<'_>>,
+    existing: &mut Existing<'_>,
     changes: &'c [PathChange<'_>],
 ) -> Result<Vec<Planned<'c>>, GitError> {
     let mut planned = Vec::new();
     for change in last_per_path(changes)?.into_values() {
-        planned.extend(self::planned(base, change)?);
+        planned.extend(self::planned(existing, change)?);
     }
     Ok(planned)
 }
@@ -209,19 +209,18 @@ fn last_per_path<'c>(
     Ok(by_path)
 }
 
-/// `change` as planned against `base`; `None` when it would not alter it.
+/// `change` as planned against the base tree; `None` when it would not
+/// alter it.
 fn planned<'c>(
-    base: Option<&Tree<'_>>,
+    existing: &mut Existing<'_>,
     change: &'c PathChange<'_>,
 ) -> Result<Option<Planned<'c>>, GitError> {
     let path = change.path();
-    let existing = base.and_then(|tree| tree.get_path(Path::new(path)).ok());
+    let existing = existing.entry(path)?;
     let blob = match change {
         PathChange::Write { content, .. } => {
             let id = Oid::hash_object(ObjectType::Blob, content).map_err(git("hash a blob"))?;
-            let same =
-                existing.is_some_and(|e| e.id() == id && e.filemode() == i32::from(FileMode::Blob));
-            if same {
+            if existing == Some((id, i32::from(FileMode::Blob))) {
                 return Ok(None);
             }
             Some((id, content.as_ref()))
@@ -230,6 +229,51 @@ fn planned<'c>(
         PathChange::Remove { .. } => None,
     };
     Ok(Some(Planned { path, blob }))
+}
+
+/// What the base tree holds at a path, each folder's tree read once.
+/// (`Tree::get_path` reads every folder on the way again, and libgit2 does
+/// not cache trees above 4 KiB: with ten thousand incident folders under
+/// one, looking up every document of a render took minutes.)
+struct Existing<'r> {
+    repo: &'r git2::Repository,
+    /// By folder path (`""` for the root); `None` where there is no folder.
+    folders: HashMap<String, Option<Tree<'r>>>,
+}
+
+impl<'r> Existing<'r> {
+    fn new(repo: &'r git2::Repository, base: Option<&Tree<'r>>) -> Existing<'r> {
+        let mut folders = HashMap::new();
+        folders.insert(String::new(), base.cloned());
+        Existing { repo, folders }
+    }
+
+    /// The id and file mode of the entry at `path`, if any.
+    fn entry(&mut self, path: &str) -> Result<Option<(Oid, i32)>, GitError> {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        Ok(self
+            .folder(folder)?
+            .and_then(|tree| tree.get_name(name))
+            .map(|entry| (entry.id(), entry.filemode())))
+    }
+
+    /// The tree of `folder`, read on first use.
+    fn folder(&mut self, folder: &str) -> Result<Option<&Tree<'r>>, GitError> {
+        if !self.folders.contains_key(folder) {
+            let (parent, name) = folder.rsplit_once('/').unwrap_or(("", folder));
+            let id = self
+                .folder(parent)?
+                .and_then(|tree| tree.get_name(name))
+                .filter(|entry| entry.kind() == Some(ObjectType::Tree))
+                .map(|entry| entry.id());
+            let tree = match id {
+                Some(id) => Some(self.repo.find_tree(id).map_err(git("read a tree"))?),
+                None => None,
+            };
+            self.folders.insert(folder.to_owned(), tree);
+        }
+        Ok(self.folders.get(folder).and_then(Option::as_ref))
+    }
 }
 
 /// Rejects paths that are not plain, relative, '/'-separated work tree paths.
@@ -279,6 +323,7 @@ fn clean_message(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use std::fs;
+    use std::path::Path;
 
     use tempfile::TempDir;
 
@@ -436,6 +481,38 @@ mod tests {
             "1"
         );
         assert_eq!(git_in(tmp.path(), &["status", "--porcelain"]), "");
+    }
+
+    #[test]
+    fn existing_entries_are_found_folder_by_folder() {
+        let (tmp, repo) = init_with_commit();
+        let nested = [put("a/b/c.md", "c\n"), put("a/d.md", "d\n")];
+        repo.commit_paths(&nested, "nested", &sigs())
+            .expect("commit")
+            .expect("a commit");
+        let head = repo.read_head().expect("head");
+        let base = head.tree().expect("tree");
+        let mut existing = Existing::new(&repo.inner, base.as_ref());
+        let blob = |text: &str| {
+            Some((
+                Oid::hash_object(ObjectType::Blob, text.as_bytes()).expect("hash"),
+                i32::from(FileMode::Blob),
+            ))
+        };
+        assert_eq!(existing.entry("a/b/c.md").expect("entry"), blob("c\n"));
+        assert_eq!(existing.entry("a/d.md").expect("entry"), blob("d\n"));
+        assert_eq!(
+            existing.entry("tracked.txt").expect("entry"),
+            blob("tracked\n")
+        );
+        let folder = existing.entry("a/b").expect("entry").expect("a folder");
+        assert_eq!(folder.1, i32::from(FileMode::Tree));
+        for missing in ["a/b/x.md", "x/y/z.md", "a/b/c.md/below", "a/d.md/below"] {
+            assert_eq!(existing.entry(missing).expect("entry"), None, "{missing}");
+        }
+        // Unchanged content under nested folders makes no commit.
+        assert!(!repo.would_commit(&nested).expect("would_commit"));
+        drop(tmp);
     }
 
     #[test]
