@@ -274,16 +274,46 @@ type RecordPaths = Vec<(String, PathBuf)>;
 /// Record files under `dir`, sorted by path: `*.yaml` and `*.yml`, no hidden
 /// entries, no symbolic links followed. Returns the skipped links too.
 fn discover(root: &Path, dir: &Path) -> Result<(RecordPaths, Vec<String>)> {
+    let read_error = |path: &Path, source: std::io::Error| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    // The folder's entries are walked in parallel: when documents are
+    // written beside the records, it holds a folder per incident.
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| read_error(dir, e))? {
+        let entry = entry.map_err(|e| read_error(dir, e))?;
+        if !entry.file_name().to_string_lossy().starts_with('.') {
+            entries.push(entry.path());
+        }
+    }
+    entries.sort();
+    let walked: Vec<(RecordPaths, Vec<String>)> = entries
+        .par_iter()
+        .map(|entry| discover_below(root, entry))
+        .collect::<Result<_>>()?;
+    let (mut found, mut links) = (Vec::new(), Vec::new());
+    for (records, skipped) in walked {
+        found.extend(records);
+        links.extend(skipped);
+    }
+    found.sort();
+    Ok((found, links))
+}
+
+/// Records at or below `path` (a file or folder, not followed when it is a
+/// link), and the links to records skipped.
+fn discover_below(root: &Path, path: &Path) -> Result<(RecordPaths, Vec<String>)> {
     let mut found = Vec::new();
     let mut links = Vec::new();
-    let walker = WalkDir::new(dir)
+    let walker = WalkDir::new(path)
         .follow_links(false)
-        .follow_root_links(true)
+        .follow_root_links(false)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| {
-            let path = e.path().map_or_else(|| dir.to_owned(), Path::to_owned);
+            let path = e.path().map_or_else(|| path.to_owned(), Path::to_owned);
             Error::Read {
                 path,
                 source: e.into(),
@@ -301,7 +331,6 @@ fn discover(root: &Path, dir: &Path) -> Result<(RecordPaths, Vec<String>)> {
             found.push((relative(root, entry.path()), entry.into_path()));
         }
     }
-    found.sort();
     Ok((found, links))
 }
 
