@@ -25,7 +25,7 @@ impl Repository {
             .map(|(_, content)| content)
             .collect();
         if missing.len() > PACK_THRESHOLD {
-            return self.write_pack(&odb, &missing);
+            return self.write_pack(&odb, pack::BLOB, &missing, "write the blobs as a pack");
         }
         for content in missing {
             odb.write(ObjectType::Blob, content)
@@ -60,22 +60,20 @@ impl Repository {
             trees.push(object.data().to_vec());
         }
         let trees: Vec<&[u8]> = trees.iter().map(Vec::as_slice).collect();
-        let mut writer = odb.packwriter().map_err(git(context))?;
-        pack::write_pack(&mut writer, pack::TREE, &trees).map_err(|error| GitError::Io {
-            action: "write a pack into",
-            path: self.git_dir().join("objects/pack"),
-            error,
-        })?;
-        writer.commit().map_err(git(context))?;
-        odb.refresh().map_err(git(context))
+        self.write_pack(&odb, pack::TREE, &trees, context)
     }
 
-    /// Writes `blobs` as a single pack, streamed into libgit2's indexer (which verifies it and
-    /// writes its index) and never held whole in memory.
-    fn write_pack(&self, odb: &git2::Odb<'_>, blobs: &[&[u8]]) -> Result<(), GitError> {
-        let context = "write the blobs as a pack";
+    /// Writes `objects` (all of pack type `kind`) as a single pack, streamed into libgit2's
+    /// indexer (which verifies it and writes its index) and never held whole in memory.
+    fn write_pack(
+        &self,
+        odb: &git2::Odb<'_>,
+        kind: u8,
+        objects: &[&[u8]],
+        context: &'static str,
+    ) -> Result<(), GitError> {
         let mut writer = odb.packwriter().map_err(git(context))?;
-        pack::write_pack(&mut writer, pack::BLOB, blobs).map_err(|error| GitError::Io {
+        pack::write_pack(&mut writer, kind, objects).map_err(|error| GitError::Io {
             action: "write a pack into",
             path: self.git_dir().join("objects/pack"),
             error,
