@@ -63,9 +63,19 @@ fn an_unchanged_render_skips_every_incident_and_writes_nothing() {
     let project = rendered();
     warm(&project, 2);
     let before = head(&project);
+    let cache_file = project.abs(".git/rolecall/render-cache");
+    let saved = fs::metadata(&cache_file)
+        .expect("cache")
+        .modified()
+        .expect("mtime");
     let run = render(&project, &[]);
     run.code(0);
     assert_eq!(current(&run), 2);
+    let after = fs::metadata(&cache_file)
+        .expect("cache")
+        .modified()
+        .expect("mtime");
+    assert_eq!(saved, after, "the cache file is not rewritten either");
     assert!(
         run.stdout
             .contains("rendered 14 documents for 2 incidents: 0 written, 14 unchanged, 0 removed"),
