@@ -19,8 +19,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+mod stamp;
+
 use super::{Document, DocumentPlan, Kind};
 use crate::load::{Record, Workspace};
+use stamp::Stamp;
 
 /// The first line of the cache file; another first line means another
 /// format, read as an empty cache.
@@ -117,80 +120,6 @@ fn build_identity() -> Option<String> {
         stamp.mtime.0,
         stamp.mtime.1
     ))
-}
-
-/// What the file system says about a file: enough to tell that it changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stamp {
-    size: u64,
-    /// Seconds and nanoseconds.
-    mtime: (i64, u32),
-    ctime: (i64, u32),
-    inode: u64,
-}
-
-impl Stamp {
-    /// The stamp of a regular file (not followed through a link); `None`
-    /// for anything else or an error.
-    fn of(path: &Path) -> Option<Stamp> {
-        let metadata = fs::symlink_metadata(path).ok()?;
-        metadata
-            .file_type()
-            .is_file()
-            .then(|| Stamp::from(&metadata))
-    }
-
-    fn fields(&self) -> String {
-        format!(
-            "{} {} {} {} {} {}",
-            self.size, self.mtime.0, self.mtime.1, self.ctime.0, self.ctime.1, self.inode
-        )
-    }
-
-    fn parse(fields: &[&str]) -> Option<Stamp> {
-        let [size, ms, mn, cs, cn, inode] = fields else {
-            return None;
-        };
-        Some(Stamp {
-            size: size.parse().ok()?,
-            mtime: (ms.parse().ok()?, mn.parse().ok()?),
-            ctime: (cs.parse().ok()?, cn.parse().ok()?),
-            inode: inode.parse().ok()?,
-        })
-    }
-}
-
-#[cfg(unix)]
-impl From<&fs::Metadata> for Stamp {
-    fn from(metadata: &fs::Metadata) -> Stamp {
-        use std::os::unix::fs::MetadataExt as _;
-        let nanos = |n: i64| u32::try_from(n).unwrap_or(0);
-        Stamp {
-            size: metadata.size(),
-            mtime: (metadata.mtime(), nanos(metadata.mtime_nsec())),
-            ctime: (metadata.ctime(), nanos(metadata.ctime_nsec())),
-            inode: metadata.ino(),
-        }
-    }
-}
-
-#[cfg(not(unix))]
-impl From<&fs::Metadata> for Stamp {
-    fn from(metadata: &fs::Metadata) -> Stamp {
-        let since_epoch = |time: std::io::Result<std::time::SystemTime>| {
-            time.ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or((0, 0), |d| {
-                    (i64::try_from(d.as_secs()).unwrap_or(0), d.subsec_nanos())
-                })
-        };
-        Stamp {
-            size: metadata.len(),
-            mtime: since_epoch(metadata.modified()),
-            ctime: since_epoch(metadata.created()),
-            inode: 0,
-        }
-    }
 }
 
 /// A document the cache vouches for.
