@@ -100,17 +100,15 @@ impl Templates {
         };
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| origins.describe(&e))?;
-        let mut digest = sha1_smol::Sha1::new();
-        for (name, source) in &sources {
-            for part in [name, source] {
-                digest.update(&part.len().to_le_bytes());
-                digest.update(part.as_bytes());
-            }
-        }
+        let fingerprint = super::cache::digest(
+            sources
+                .iter()
+                .flat_map(|(name, source)| [name.as_bytes(), source.as_bytes()]),
+        );
         Ok(Templates {
             tera,
             origins,
-            fingerprint: digest.digest().bytes(),
+            fingerprint,
         })
     }
 

@@ -33,14 +33,20 @@ const MAGIC: &str = "rolecall render cache 1";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key([u8; 20]);
 
+/// SHA-1 of `parts`, each preceded by its length so that no two different
+/// lists of parts digest alike. Also the templates' fingerprint.
+pub fn digest<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> [u8; 20] {
+    let mut digest = sha1_smol::Sha1::new();
+    for part in parts {
+        digest.update(&part.len().to_le_bytes());
+        digest.update(part);
+    }
+    digest.digest().bytes()
+}
+
 impl Key {
     fn of(parts: &[&[u8]]) -> Key {
-        let mut digest = sha1_smol::Sha1::new();
-        for part in parts {
-            digest.update(&part.len().to_le_bytes());
-            digest.update(part);
-        }
-        Key(digest.digest().bytes())
+        Key(digest(parts.iter().copied()))
     }
 
     fn hex(self) -> String {
@@ -96,15 +102,11 @@ impl Keys {
                 (record.path.clone(), (*id).to_owned(), key)
             })
             .collect();
-        let mut index = sha1_smol::Sha1::new();
-        index.update(&inputs.0);
-        for (_, _, key) in &incidents {
-            index.update(&key.0);
-        }
-        Some(Keys {
-            incidents,
-            index: Key(index.digest().bytes()),
-        })
+        let index = Key(digest(
+            std::iter::once(inputs.0.as_slice())
+                .chain(incidents.iter().map(|(_, _, key)| key.0.as_slice())),
+        ));
+        Some(Keys { incidents, index })
     }
 }
 
