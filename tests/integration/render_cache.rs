@@ -54,6 +54,14 @@ fn warm(project: &Project, expected: usize) {
     panic!("the cache never vouched for {expected} incidents");
 }
 
+/// Gives the first incident a new title, "Renamed record".
+fn rename_first(project: &Project) {
+    project.record(
+        "INC-2026-001",
+        &CLEAN_RECORD.replace("Clean record", "Renamed record"),
+    );
+}
+
 fn head(project: &Project) -> String {
     project.git_ok(&["rev-parse", "HEAD"])
 }
@@ -163,10 +171,7 @@ fn records_templates_and_the_roster_are_part_of_the_key() {
     warm(&project, 2);
 
     // A record: only its incident is rendered again.
-    project.record(
-        "INC-2026-001",
-        &CLEAN_RECORD.replace("Clean record", "Renamed record"),
-    );
+    rename_first(&project);
     let run = render(&project, &[]);
     run.code(0);
     assert_eq!(current(&run), 1);
@@ -246,10 +251,7 @@ fn a_damaged_or_stale_cache_costs_time_not_correctness() {
     // A cache from an earlier state vouches for nothing that changed since.
     warm(&project, 2);
     let earlier = fs::read(&cache).expect("cache");
-    project.record(
-        "INC-2026-001",
-        &CLEAN_RECORD.replace("Clean record", "Renamed record"),
-    );
+    rename_first(&project);
     render(&project, &[]).code(0);
     project.record("INC-2026-001", CLEAN_RECORD);
     fs::write(&cache, earlier).expect("put the earlier cache back");
