@@ -17,10 +17,10 @@ use super::node::{MAX_DEPTH, Node, Pos, SNode, Scalar};
 
 /// Nodes the quick path builds at most; the full path's budget is larger,
 /// so a document it would refuse never gets this far.
-const MAX_NODES: usize = 50_000;
+pub(super) const MAX_NODES: usize = 50_000;
 /// Keys up to which a mapping's duplicates are found by comparing each new
 /// key with the ones before it; larger mappings (a roster) use a set.
-const FEW_KEYS: usize = 16;
+pub(super) const FEW_KEYS: usize = 16;
 
 /// The tree of `text`, or `None` when the full path must read it.
 pub(super) fn parse(text: &str) -> Option<SNode> {
@@ -172,7 +172,7 @@ fn trim(text: &str) -> &str {
 
 /// Types a scalar as serde-saphyr does with strict booleans, or `None`
 /// when it might be a number (the full path knows every spelling).
-fn resolve(value: Cow<'_, str>, style: ScalarStyle) -> Option<Scalar> {
+pub(super) fn resolve(value: Cow<'_, str>, style: ScalarStyle) -> Option<Scalar> {
     if style != ScalarStyle::Plain {
         return Some(Scalar::Str(value.into_owned()));
     }

@@ -2,6 +2,7 @@
 //! point at its line), the input limits of SPEC §8, and typed reading of that
 //! tree that collects every schema problem instead of stopping at the first.
 
+mod block;
 mod fast;
 mod guard;
 mod node;

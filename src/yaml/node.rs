@@ -3,7 +3,8 @@
 //! serde-saphyr does the parsing (and rejects duplicate keys and
 //! over-budget documents); the size limit, UTF-8 and the checks in
 //! the `guard` module come first, so those problems are reported plainly.
-//! Most records take the `fast` module's quick path to the same tree.
+//! Most records take a quick path to the same tree: the `block` module's
+//! line reader, or else the `fast` module's walk over the parser's events.
 
 use std::fmt;
 
@@ -135,7 +136,7 @@ pub fn parse(bytes: &[u8]) -> Result<Option<SNode>, ParseFailure> {
     if super::guard::only_comments(text) {
         return Ok(None);
     }
-    if let Some(root) = super::fast::parse(text) {
+    if let Some(root) = super::block::parse(text).or_else(|| super::fast::parse(text)) {
         return Ok(Some(root));
     }
     let shallow = shape

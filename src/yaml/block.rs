@@ -1,0 +1,864 @@
+//! The quickest way to the spanned tree, for records written in plain block
+//! style: one pass over the lines, without the parser's events.
+//!
+//! It reads a strict subset of YAML: a root mapping; block mappings with
+//! plain keys; block sequences indented under their key; plain scalars and
+//! one-line quoted scalars (double-quoted ones without escapes); literal
+//! block scalars (`|` and `|-`); one-line flow sequences of plain scalars;
+//! `[]`, `{}` and comments. Anything else, and anything it is not sure of,
+//! gives `None`, and the `fast` module's event-based path reads the text.
+//! Values, positions and byte ranges follow the parser's conventions; the
+//! tests compare this module's trees with the full path's.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use serde_saphyr::granit_parser::ScalarStyle;
+
+use super::fast::{FEW_KEYS, MAX_NODES, resolve};
+use super::node::{MAX_DEPTH, Node, Pos, SNode, Scalar};
+
+/// The tree of `text`, or `None` when another path must read it.
+pub(super) fn parse(text: &str) -> Option<SNode> {
+    if !plain_characters(text.as_bytes()) {
+        return None;
+    }
+    let mut reader = Reader {
+        text,
+        at: 0,
+        number: 1,
+        nodes: 0,
+        depth: 0,
+    };
+    let first = reader.peek().ok()??;
+    if first.indent != 0 || is_item(reader.body(first)) {
+        return None;
+    }
+    let root = reader.mapping(0, first, first.start)?;
+    match reader.peek().ok()? {
+        None => Some(root),
+        Some(_) => None,
+    }
+}
+
+/// Whether every character is one this module reads as the parser does:
+/// printable, with `\n` as the only line break and no tabs.
+fn plain_characters(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        let refused = match b {
+            // C1 controls, NEL included.
+            0xc2 => (0x80..=0x9f).contains(&next(1)),
+            // Line and paragraph separators.
+            0xe2 => next(1) == 0x80 && matches!(next(2), 0xa8 | 0xa9),
+            // A byte-order mark inside the text, and the non-characters.
+            0xef => (next(1) == 0xbb && next(2) == 0xbf) || (next(1) == 0xbf && next(2) >= 0xbe),
+            b'\n' | 0x20..=0x7e | 0x80..=0xff => false,
+            _ => true,
+        };
+        if refused {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// One line of the text: byte offsets of its start and of its end (the
+/// `\n` or the end of the text), its indentation and its 1-based number.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    end: usize,
+    indent: usize,
+    number: usize,
+}
+
+impl Line {
+    fn is_blank(self) -> bool {
+        self.start + self.indent == self.end
+    }
+}
+
+/// A line the reader leaves to the other paths.
+struct Refused;
+
+/// A cursor over the lines; every method returns `None` to give up.
+struct Reader<'t> {
+    text: &'t str,
+    /// Start of the current line.
+    at: usize,
+    /// Number of the current line.
+    number: usize,
+    nodes: usize,
+    depth: usize,
+}
+
+impl<'t> Reader<'t> {
+    /// The current line, blank and comment lines included.
+    fn current(&self) -> Option<Line> {
+        let rest = self
+            .text
+            .as_bytes()
+            .get(self.at..)
+            .filter(|r| !r.is_empty())?;
+        let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let indent = rest[..len].iter().take_while(|&&b| b == b' ').count();
+        Some(Line {
+            start: self.at,
+            end: self.at + len,
+            indent,
+            number: self.number,
+        })
+    }
+
+    fn advance(&mut self, line: Line) {
+        self.at = line.end + 1;
+        self.number = line.number + 1;
+    }
+
+    /// The next line with content, past blank and comment lines (`None` at
+    /// the end of the text), or a line to give up on (a document marker).
+    fn peek(&mut self) -> Result<Option<Line>, Refused> {
+        while let Some(line) = self.current() {
+            let body = self.body(line);
+            if body.is_empty() || body.starts_with('#') {
+                self.advance(line);
+                continue;
+            }
+            if line.indent == 0 && (body.starts_with("---") || body.starts_with("...")) {
+                return Err(Refused);
+            }
+            return Ok(Some(line));
+        }
+        Ok(None)
+    }
+
+    /// The line past its indentation.
+    fn body(&self, line: Line) -> &'t str {
+        &self.text[line.start + line.indent..line.end]
+    }
+
+    fn pos(&self, line: Line, at: usize) -> Pos {
+        let before = &self.text[line.start..at];
+        let chars = if before.is_ascii() {
+            before.len()
+        } else {
+            before.chars().count()
+        };
+        Pos {
+            line: line.number,
+            column: chars + 1,
+        }
+    }
+
+    fn count(&mut self) -> Option<()> {
+        self.nodes += 1;
+        (self.nodes <= MAX_NODES).then_some(())
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        self.count()?;
+        (self.depth < MAX_DEPTH - 16).then_some(())
+    }
+
+    fn scalar(&mut self, scalar: Scalar, pos: Pos, start: usize, len: usize) -> Option<SNode> {
+        self.count()?;
+        Some(SNode {
+            node: Node::Scalar(scalar),
+            pos,
+            bytes: Some((start, len)),
+        })
+    }
+
+    /// A collection starting on `line`, which has content.
+    fn block(&mut self, line: Line) -> Option<SNode> {
+        if is_item(self.body(line)) {
+            self.sequence(line)
+        } else {
+            self.mapping(line.indent, line, line.start + line.indent)
+        }
+    }
+
+    /// A mapping whose keys sit at column `indent`, the first one at byte
+    /// `key` of `line`.
+    fn mapping(&mut self, indent: usize, line: Line, key: usize) -> Option<SNode> {
+        self.enter()?;
+        let pos = self.pos(line, key);
+        let mut entries: Vec<(SNode, SNode)> = Vec::new();
+        let mut keys: HashSet<&str> = HashSet::new();
+        let (mut line, mut key) = (line, key);
+        loop {
+            let (name, entry) = self.entry(line, key, indent)?;
+            let taken = if entries.len() < FEW_KEYS {
+                entries
+                    .iter()
+                    .any(|(k, _)| k.bytes.is_some_and(|(s, l)| &self.text[s..s + l] == name))
+            } else {
+                if keys.is_empty() {
+                    keys = entries
+                        .iter()
+                        .filter_map(|(k, _)| k.bytes.map(|(s, l)| &self.text[s..s + l]))
+                        .collect();
+                }
+                !keys.insert(name)
+            };
+            if taken {
+                return None;
+            }
+            entries.push(entry);
+            let Some(next) = self.peek().ok()? else { break };
+            if next.indent < indent {
+                break;
+            }
+            if next.indent > indent {
+                return None;
+            }
+            (line, key) = (next, next.start + indent);
+        }
+        self.depth -= 1;
+        Some(SNode {
+            node: Node::Map(entries),
+            pos,
+            bytes: None,
+        })
+    }
+
+    /// One `key: value` entry of a mapping at column `indent`, with its key
+    /// text (a plain key is written as it reads).
+    fn entry(
+        &mut self,
+        line: Line,
+        key: usize,
+        indent: usize,
+    ) -> Option<(&'t str, (SNode, SNode))> {
+        let name = split_key(&self.text[key..line.end])?;
+        let Scalar::Str(owned) = resolve(Cow::Borrowed(name), ScalarStyle::Plain)? else {
+            return None;
+        };
+        if owned == "<<" {
+            return None;
+        }
+        let key_node = self.scalar(Scalar::Str(owned), self.pos(line, key), key, name.len())?;
+        let colon = key + name.len();
+        let value = skip_spaces(self.text, colon + 1, line.end);
+        let rest = &self.text[value..line.end];
+        let value = if rest.is_empty() || rest.starts_with('#') {
+            self.advance(line);
+            match self.peek().ok()? {
+                Some(next) if next.indent > indent => self.block(next)?,
+                _ => self.scalar(Scalar::Null, self.pos(line, colon), colon, 0)?,
+            }
+        } else {
+            self.inline(line, value, indent)?
+        };
+        Some((name, (key_node, value)))
+    }
+
+    /// A block sequence whose dashes sit at `line`'s indentation.
+    fn sequence(&mut self, line: Line) -> Option<SNode> {
+        self.enter()?;
+        let indent = line.indent;
+        let pos = self.pos(line, line.start + indent);
+        let mut items = Vec::new();
+        let mut line = line;
+        loop {
+            let after = skip_spaces(self.text, line.start + indent + 1, line.end);
+            let rest = &self.text[after..line.end];
+            let item = if rest.is_empty() || rest.starts_with('#') {
+                self.advance(line);
+                match self.peek().ok()? {
+                    Some(next) if next.indent > indent => self.block(next)?,
+                    _ => self.scalar(Scalar::Null, self.pos(line, line.end), line.end, 0)?,
+                }
+            } else if is_item(rest) {
+                return None;
+            } else if split_key(rest).is_some() {
+                self.mapping(after - line.start, line, after)?
+            } else {
+                self.inline(line, after, indent)?
+            };
+            items.push(item);
+            let Some(next) = self.peek().ok()? else { break };
+            if next.indent < indent {
+                break;
+            }
+            if next.indent > indent || !is_item(self.body(next)) {
+                return None;
+            }
+            line = next;
+        }
+        self.depth -= 1;
+        Some(SNode {
+            node: Node::Seq(items),
+            pos,
+            bytes: None,
+        })
+    }
+
+    /// A value that starts at byte `at` of `line`, inside a collection at
+    /// column `indent`; nothing may follow it more indented.
+    fn inline(&mut self, line: Line, at: usize, indent: usize) -> Option<SNode> {
+        let rest = &self.text[at..line.end];
+        let node = match rest.as_bytes()[0] {
+            b'|' => return self.literal(line, at, indent),
+            b'[' => self.flow_sequence(line, at)?,
+            b'{' => {
+                if !rest.starts_with("{}") || !ends_clean(&rest[2..]) {
+                    return None;
+                }
+                self.enter()?;
+                self.depth -= 1;
+                SNode {
+                    node: Node::Map(Vec::new()),
+                    pos: self.pos(line, at),
+                    bytes: None,
+                }
+            }
+            b'"' | b'\'' => self.quoted(line, at)?,
+            _ => self.plain(line, at)?,
+        };
+        self.advance(line);
+        match self.peek().ok()? {
+            Some(next) if next.indent > indent => None,
+            _ => Some(node),
+        }
+    }
+
+    /// A plain scalar ending at a comment or the end of the line.
+    fn plain(&mut self, line: Line, at: usize) -> Option<SNode> {
+        let rest = &self.text[at..line.end];
+        let first = rest.as_bytes()[0];
+        let second = rest.as_bytes().get(1).copied().unwrap_or(b' ');
+        if b"&*!%@`|>?:,[]{}#'\"".contains(&first) || (first == b'-' && second == b' ') {
+            return None;
+        }
+        let text = rest
+            .find(" #")
+            .map_or(rest, |end| &rest[..end])
+            .trim_end_matches(' ');
+        if text.contains(": ") || text.ends_with(':') {
+            return None;
+        }
+        let scalar = resolve(Cow::Borrowed(text), ScalarStyle::Plain)?;
+        self.scalar(scalar, self.pos(line, at), at, text.len())
+    }
+
+    /// A quoted scalar that closes on its own line: single-quoted, or
+    /// double-quoted without escapes.
+    fn quoted(&mut self, line: Line, at: usize) -> Option<SNode> {
+        let quote = self.text.as_bytes()[at];
+        let inner = &self.text[at + 1..line.end];
+        let (value, close) = if quote == b'"' {
+            let close = inner.find(['"', '\\'])?;
+            if inner.as_bytes()[close] == b'\\' {
+                return None;
+            }
+            (inner[..close].to_owned(), close)
+        } else {
+            let mut value = String::new();
+            let mut from = 0;
+            loop {
+                let close = from + inner[from..].find('\'')?;
+                value.push_str(&inner[from..close]);
+                if inner.as_bytes().get(close + 1) == Some(&b'\'') {
+                    value.push('\'');
+                    from = close + 2;
+                } else {
+                    break (value, close);
+                }
+            }
+        };
+        if !ends_clean(&inner[close + 1..]) {
+            return None;
+        }
+        self.scalar(Scalar::Str(value), self.pos(line, at), at, close + 2)
+    }
+
+    /// A one-line flow sequence of plain scalars.
+    fn flow_sequence(&mut self, line: Line, at: usize) -> Option<SNode> {
+        self.enter()?;
+        let bytes = self.text.as_bytes();
+        let mut items = Vec::new();
+        let mut i = skip_spaces(self.text, at + 1, line.end);
+        if bytes.get(i) != Some(&b']') {
+            loop {
+                let start = i;
+                while i < line.end && !matches!(bytes[i], b',' | b']') {
+                    if b"[{}#'\":".contains(&bytes[i]) {
+                        return None;
+                    }
+                    i += 1;
+                }
+                let text = self.text[start..i.min(line.end)].trim_end_matches(' ');
+                let first = *text.as_bytes().first()?;
+                if i == line.end || b"&*!%@`|>?-".contains(&first) {
+                    return None;
+                }
+                let scalar = resolve(Cow::Borrowed(text), ScalarStyle::Plain)?;
+                items.push(self.scalar(scalar, self.pos(line, start), start, text.len())?);
+                if bytes[i] == b']' {
+                    break;
+                }
+                i = skip_spaces(self.text, i + 1, line.end);
+                if matches!(bytes.get(i), None | Some(b']')) {
+                    return None;
+                }
+            }
+        }
+        if !ends_clean(&self.text[i + 1..line.end]) {
+            return None;
+        }
+        self.depth -= 1;
+        Some(SNode {
+            node: Node::Seq(items),
+            pos: self.pos(line, at),
+            bytes: None,
+        })
+    }
+
+    /// A literal block scalar (`|` or `|-`) whose header is at byte `at` of
+    /// `line`, inside a collection at column `indent`.
+    fn literal(&mut self, line: Line, at: usize, indent: usize) -> Option<SNode> {
+        let strip = match self.text[at..line.end].trim_end_matches(' ') {
+            "|" => false,
+            "|-" => true,
+            _ => return None,
+        };
+        self.advance(line);
+        let first = self.current()?;
+        let content = first.indent;
+        if content <= indent || first.is_blank() {
+            return None;
+        }
+        let start = first.start + content;
+        let mut value = String::new();
+        let mut empty = 0;
+        let mut end = self.text.len();
+        while let Some(line) = self.current() {
+            let width = line.end - line.start;
+            if line.is_blank() && width <= content {
+                empty += 1;
+            } else if line.indent < content {
+                end = line.start + line.indent;
+                break;
+            } else {
+                if line.start > first.start {
+                    value.push('\n');
+                }
+                value.extend(std::iter::repeat_n('\n', empty));
+                empty = 0;
+                value.push_str(&self.text[line.start + content..line.end]);
+            }
+            self.advance(line);
+        }
+        if !strip {
+            value.push('\n');
+        }
+        let node = self.scalar(
+            Scalar::Str(value),
+            self.pos(first, start),
+            start,
+            end - start,
+        )?;
+        match self.peek().ok()? {
+            Some(next) if next.indent > indent => None,
+            _ => Some(node),
+        }
+    }
+}
+
+/// Whether a line's content is a sequence item.
+fn is_item(body: &str) -> bool {
+    body == "-" || body.starts_with("- ")
+}
+
+/// The plain key of a `key: value` or `key:` line, or `None` when the text
+/// is not one (or not one this module reads).
+fn split_key(body: &str) -> Option<&str> {
+    let bytes = body.as_bytes();
+    if b"-?:,[]{}#&*!|>'\"%@` ".contains(bytes.first()?) {
+        return None;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' if bytes[i - 1] == b' ' => return None,
+            b':' => {
+                let key = &body[..i];
+                return (matches!(bytes.get(i + 1), None | Some(b' '))
+                    && !key.ends_with(' ')
+                    && key.len() <= 1024)
+                    .then_some(key);
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Whether what follows a value on its line is nothing, or a comment after
+/// a space.
+fn ends_clean(rest: &str) -> bool {
+    let comment = rest.trim_start_matches(' ');
+    comment.is_empty() || (comment.starts_with('#') && comment.len() < rest.len())
+}
+
+fn skip_spaces(text: &str, from: usize, end: usize) -> usize {
+    from + text.as_bytes()[from.min(end)..end]
+        .iter()
+        .take_while(|&&b| b == b' ')
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The full path's tree, as text.
+    fn full(text: &str) -> String {
+        format!("{:?}", super::super::node::parse_text(text).ok())
+    }
+
+    fn assert_same(text: &str) {
+        let block = parse(text).unwrap_or_else(|| panic!("the line reader refused {text:?}"));
+        assert_eq!(format!("{:?}", Some(block)), full(text), "{text:?}");
+    }
+
+    #[test]
+    fn block_style_records_read_as_the_parser_reads_them() {
+        for text in [
+            "a: one\nb:\nc: x # hi\nd: |\n  lit\n  two\n\ne: |-\n  x\nf: [p, q]\nh: 'sq'\ni: {}\nj: []\n",
+            "top:\n  a: x1\n  b:   \n  c:  # note\n  seq:\n    - x\n    -\n    - \n    -   y  \n  lit: |\n    one\n\n      two\n\n  # comment\n  after: v\n  last:\n",
+            "a:\n  - k: |\n      text\n    j: z\n  -\n    m: n\nb: |\n  end",
+            "a: x\n  # c\nb: y\n",
+            "a: |\n  x\n\n\n",
+            "a: |\n  x\n  \n   \n# c\nb: [ p ,q ]  # c\nc: {}\nd: \"\u{e9}\" # x\ne: -q\nf:  a  b  \n",
+            "a:\n  - x\n  -   # c\n  - [a]\nb:\n  -\n  - y\n",
+            "# leading comment\n\nid: INC-1\ntitle: C# and F# at 50% (of 2:1 ratio) ['a'] {b}\n",
+            "t: it's \"quoted\" inside\nu: 'it''s'\nv: \"a # b\"\nw: 'x: y'\n",
+            "\u{e9}t\u{e9}: caf\u{e9} \u{65e5}\u{672c}\nk: [caf\u{e9}, x]\n",
+            "yes: no\nnull_ish: null\nt: true\nf: False\nn: ~\n",
+            "deep:\n  a:\n    b:\n      - c:\n          - d\n",
+            "s:\n  - a\n  - b\nafter: x\n",
+            "l: |-\n  one\n\n  two\n\n\nm: |\n    indented more\n  # not a comment here\n",
+        ] {
+            assert_same(text);
+        }
+    }
+
+    #[test]
+    fn the_bundled_records_take_the_line_reader() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/incidents");
+        let mut read = 0;
+        for entry in std::fs::read_dir(folder).expect("incidents folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                assert_same(&std::fs::read_to_string(&path).expect("record"));
+                read += 1;
+            }
+        }
+        assert!(read >= 4, "{read} records");
+    }
+
+    #[test]
+    fn odd_documents_are_read_alike_or_left_to_the_parser() {
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad_input");
+        let mut texts: Vec<String> = std::fs::read_dir(fixtures)
+            .expect("fixtures")
+            .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+            .collect();
+        texts.extend(
+            [
+                "a: --\nb: ---x\nc: -.\nd: .5x\ne: x:\n",
+                "s:\n  -  a: x\n     b: y\n  -   c\n",
+                "s:\n  - a #b: c\n  - http://x/y?q=1#frag\n",
+                "a: [ ]\nb: [a b, c&d, e*f]\nc: [a,b]\n",
+                "a: ''\nb: \"\"\nc: ' x '\n",
+                "a:   \n  # only a comment below\nb: x\n",
+                "a:\n  b: |\n   shallow\n  c: x\n",
+                "k: v\n\n\n",
+                "k: v\n...\n",
+                "k: v\n  \n",
+                "\u{e9}: [\u{e9}, \u{e9}\u{e9}] # \u{e9}\nx: \u{e9} # \u{e9}\n",
+                "a: |-\n  x\n  ",
+                "a: x\n#\n",
+                "a:\n  -\n  -\n",
+            ]
+            .map(str::to_owned),
+        );
+        let mut read = 0;
+        for text in &texts {
+            if let Some(block) = parse(text) {
+                assert_eq!(format!("{:?}", Some(block)), full(text), "{text:?}");
+                read += 1;
+            }
+        }
+        assert!(read >= 10, "only {read} of {} read", texts.len());
+    }
+
+    #[test]
+    fn anything_else_goes_another_way() {
+        for text in [
+            "a: 1\n",
+            "a: &x b\nc: *x\n",
+            "a: !!str b\n",
+            "<<: {a: b}\n",
+            "a: x1\na: x2\n",
+            "true: x\n",
+            "'a': x\n",
+            "a: {b: c}\n",
+            "a: [b\n",
+            "a: [b,]\n",
+            "a: [\"b\"]\n",
+            "a: x\n---\nb: y\n",
+            "---\na: x\n",
+            "a: plain\n  continued\n",
+            "a: >\n  folded\n",
+            "a: |+\n  kept\n",
+            "a: |2\n  x\n",
+            "a: |\n\n  x\n",
+            "a: \"esc\\\"aped\"\n",
+            "a: 'open\n  line'\n",
+            "a: b: c\n",
+            "a: tab\there\n",
+            "a: crlf\r\n",
+            "a:\n- indentless\n",
+            "- root\n- list\n",
+            "root scalar\n",
+            "a:\n  - - nested\n",
+            "a: - x\n",
+            "a:b: c\n",
+            "a #b: c\n",
+            "key : x\n",
+            "a: x\n b: y\n",
+            "a:\n    b: x\n  c: y\n",
+            "a: \u{85}\n",
+            "a: \"x\"y\n",
+        ] {
+            assert!(parse(text).is_none(), "{text:?}");
+        }
+        let many = (0..40).fold(String::new(), |mut text, i| {
+            let _ = writeln!(text, "k{i}: v");
+            text
+        });
+        assert_same(&many);
+        assert!(parse(&format!("{many}k3: again\n")).is_none());
+        let nested = (0..60).fold(String::new(), |mut text, depth| {
+            let _ = writeln!(text, "{}k:", "  ".repeat(depth));
+            text
+        });
+        assert!(parse(&nested).is_none(), "nesting near the limit");
+    }
+
+    /// A value in the subset this module reads, with the spelling choices
+    /// a person might make.
+    #[derive(Clone, Debug)]
+    enum Value {
+        Plain(String),
+        Single(String),
+        Double(String),
+        Literal(Vec<String>, bool),
+        Flow(Vec<String>),
+        Null,
+        Map(Vec<(String, Value)>),
+        Seq(Vec<Value>),
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        let plain = "[A-Za-z][A-Za-z0-9 .,;:#()/'\"!&*%@?-]{0,20}".prop_map(|text| {
+            let mut text = text
+                .replace(" #", " x")
+                .replace(": ", "x ")
+                .trim_end()
+                .to_owned();
+            if text.ends_with(':') {
+                text.push('x');
+            }
+            Value::Plain(text)
+        });
+        let line = "( {0,3}[A-Za-z#:'\"-][A-Za-z0-9 #:'\"-]{0,12}| {0,4})";
+        let leaf = prop_oneof![
+            4 => plain,
+            1 => "[A-Za-z0-9 #:\"-]{0,10}".prop_map(Value::Single),
+            1 => "[A-Za-z0-9 #:'-]{0,10}".prop_map(Value::Double),
+            1 => ("[A-Za-z][A-Za-z0-9 #:-]{0,12}", proptest::collection::vec(line, 0..4), any::<bool>())
+                .prop_map(|(first, rest, strip)| Value::Literal(std::iter::once(first).chain(rest).collect(), strip)),
+            1 => proptest::collection::vec("[a-z][a-z0-9.-]{0,6}", 0..4).prop_map(Value::Flow),
+            1 => Just(Value::Null),
+        ];
+        leaf.prop_recursive(5, 40, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 1..4).prop_map(Value::Seq),
+                proptest::collection::btree_map("[a-z][a-z_]{0,7}", inner, 1..5)
+                    .prop_map(|entries| Value::Map(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// How the text around the values is spelled: extra spaces after a
+    /// colon or dash, trailing comments, comment and blank lines.
+    #[derive(Clone, Debug)]
+    struct Spelling(Vec<u8>);
+
+    impl Spelling {
+        fn pick(&mut self, choices: u8) -> u8 {
+            let bits = self.0.pop().unwrap_or(0);
+            bits % choices
+        }
+    }
+
+    fn write_value(out: &mut String, value: &Value, indent: usize, spelling: &mut Spelling) {
+        let pad = " ".repeat(indent);
+        match value {
+            Value::Map(entries) => {
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 || !out.ends_with("- ") {
+                        out.push_str(&pad);
+                    }
+                    out.push_str(key);
+                    out.push(':');
+                    write_after(out, value, indent, spelling);
+                }
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 || !out.ends_with("- ") {
+                        out.push_str(&pad);
+                    }
+                    out.push('-');
+                    match item {
+                        Value::Map(_) => {
+                            out.push(' ');
+                            write_value(out, item, indent + 2, spelling);
+                        }
+                        _ => write_after(out, item, indent, spelling),
+                    }
+                }
+            }
+            _ => unreachable!("scalars are written after their key or dash"),
+        }
+    }
+
+    /// A value after `key:` or `-`, then the end of its line.
+    fn write_after(out: &mut String, value: &Value, indent: usize, spelling: &mut Spelling) {
+        let space = " ".repeat(1 + usize::from(spelling.pick(4) == 0));
+        let comment = if spelling.pick(5) == 0 {
+            "  # note"
+        } else {
+            ""
+        };
+        match value {
+            Value::Plain(text) => {
+                let _ = writeln!(out, "{space}{text}{comment}");
+            }
+            Value::Single(text) => {
+                let _ = writeln!(out, "{space}'{}'{comment}", text.replace('\'', "''"));
+            }
+            Value::Double(text) => {
+                let _ = writeln!(out, "{space}\"{text}\"{comment}");
+            }
+            Value::Flow(items) => {
+                let _ = writeln!(
+                    out,
+                    "{space}[{}]{comment}",
+                    items.join(if spelling.pick(2) == 0 { ", " } else { " ,  " })
+                );
+            }
+            Value::Null => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    if spelling.pick(3) == 0 {
+                        "   # nothing"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Value::Literal(lines, strip) => {
+                let _ = writeln!(out, "{space}|{}", if *strip { "-" } else { "" });
+                let inner = " ".repeat(indent + 2 + usize::from(spelling.pick(3) == 0));
+                for line in lines {
+                    if line.trim().is_empty() && spelling.pick(2) == 0 {
+                        out.push('\n');
+                    } else {
+                        let _ = writeln!(out, "{inner}{line}");
+                    }
+                }
+            }
+            Value::Map(_) | Value::Seq(_) => {
+                out.push_str(if spelling.pick(4) == 0 {
+                    "  # below\n"
+                } else {
+                    "\n"
+                });
+                if spelling.pick(4) == 0 {
+                    let _ = writeln!(
+                        out,
+                        "{}# a comment line",
+                        " ".repeat(usize::from(spelling.pick(3)) * 2)
+                    );
+                }
+                write_value(out, value, indent + 2, spelling);
+            }
+        }
+        if spelling.pick(6) == 0 {
+            out.push('\n');
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Every document in the subset is read, and read as the parser
+        /// reads it.
+        #[test]
+        fn the_line_reader_agrees_with_the_parser(
+            entries in proptest::collection::btree_map("[a-z][a-z_]{0,7}", value(), 1..6),
+            bits in proptest::collection::vec(any::<u8>(), 64),
+        ) {
+            let mut text = String::new();
+            let root = Value::Map(entries.into_iter().collect());
+            write_value(&mut text, &root, 0, &mut Spelling(bits));
+            let block = parse(&text);
+            proptest::prop_assert!(block.is_some(), "refused:\n{}", text);
+            proptest::prop_assert_eq!(format!("{:?}", block), full(&text), "{}", text);
+        }
+
+        /// Whenever it reads a document a YAML emitter wrote, it reads it
+        /// as the parser does.
+        #[test]
+        fn emitted_documents_read_alike(entries in proptest::collection::btree_map("[a-z ]{1,6}", value(), 0..5)) {
+            let json: serde_json::Map<String, serde_json::Value> = entries
+                .into_iter()
+                .map(|(key, value)| (key, to_json(&value)))
+                .collect();
+            let text = serde_saphyr::to_string(&json).expect("serialise");
+            if let Some(block) = parse(&text) {
+                proptest::prop_assert_eq!(format!("{:?}", Some(block)), full(&text), "{}", text);
+            }
+        }
+    }
+
+    fn to_json(value: &Value) -> serde_json::Value {
+        match value {
+            Value::Plain(text) | Value::Single(text) | Value::Double(text) => text.clone().into(),
+            Value::Literal(lines, _) => lines.join("\n").into(),
+            Value::Flow(items) => items.clone().into(),
+            Value::Null => serde_json::Value::Null,
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+            Value::Seq(items) => items.iter().map(to_json).collect(),
+        }
+    }
+}
