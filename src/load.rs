@@ -42,6 +42,10 @@ pub struct Workspace {
     pub setup_failed: bool,
     /// Symbolic links skipped during discovery (for `-v`).
     pub skipped_links: Vec<String>,
+    /// The Markdown files discovery passed on its way (relative to `root`,
+    /// sorted; links and hidden entries left out): where `render` looks for
+    /// stale documents when they sit beside the records.
+    pub markdown: Vec<String>,
 }
 
 impl Workspace {
@@ -70,18 +74,19 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
     let (roster, roster_ok) = load_roster(root, &config, &mut findings)?;
     let setup_failed = !(config_ok && roster_ok);
     let incidents_dir = root.join(&config.incidents);
-    let (paths, skipped_links) = if incidents_dir.is_dir() {
+    let found = if incidents_dir.is_dir() {
         discover(root, &incidents_dir)?
     } else if setup_failed {
         // A broken configuration may name another folder: report its
         // findings rather than a folder that may not be the right one.
-        (Vec::new(), Vec::new())
+        Found::default()
     } else {
         return Err(Error::NoIncidents {
             path: incidents_dir,
         });
     };
-    let loaded: Vec<(Record, Vec<Finding>)> = paths
+    let loaded: Vec<(Record, Vec<Finding>)> = found
+        .records
         .par_iter()
         .map(|(rel, abs)| read_record(rel, abs, &config, setup_failed))
         .collect::<Result<_>>()?;
@@ -101,7 +106,8 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
         records,
         findings,
         setup_failed,
-        skipped_links,
+        skipped_links: found.links,
+        markdown: found.markdown,
     })
 }
 
@@ -271,9 +277,28 @@ fn read_bytes(
 /// Record files: the path relative to the project folder, and on disk.
 type RecordPaths = Vec<(String, PathBuf)>;
 
+/// What the walk for records found below the incidents folder.
+#[derive(Default)]
+struct Found {
+    records: RecordPaths,
+    /// Links to records, skipped.
+    links: Vec<String>,
+    /// Markdown files, relative to the project folder.
+    markdown: Vec<String>,
+}
+
+impl Found {
+    fn extend(&mut self, other: Found) {
+        self.records.extend(other.records);
+        self.links.extend(other.links);
+        self.markdown.extend(other.markdown);
+    }
+}
+
 /// Record files under `dir`, sorted by path: `*.yaml` and `*.yml`, no hidden
-/// entries, no symbolic links followed. Returns the skipped links too.
-fn discover(root: &Path, dir: &Path) -> Result<(RecordPaths, Vec<String>)> {
+/// entries, no symbolic links followed. The skipped links and the Markdown
+/// files seen on the way come along.
+fn discover(root: &Path, dir: &Path) -> Result<Found> {
     let read_error = |path: &Path, source: std::io::Error| Error::Read {
         path: path.to_owned(),
         source,
@@ -288,24 +313,23 @@ fn discover(root: &Path, dir: &Path) -> Result<(RecordPaths, Vec<String>)> {
         }
     }
     entries.sort();
-    let walked: Vec<(RecordPaths, Vec<String>)> = entries
+    let walked: Vec<Found> = entries
         .par_iter()
         .map(|entry| discover_below(root, entry))
         .collect::<Result<_>>()?;
-    let (mut found, mut links) = (Vec::new(), Vec::new());
-    for (records, skipped) in walked {
-        found.extend(records);
-        links.extend(skipped);
+    let mut found = Found::default();
+    for part in walked {
+        found.extend(part);
     }
-    found.sort();
-    Ok((found, links))
+    found.records.sort();
+    found.markdown.sort();
+    Ok(found)
 }
 
 /// Records at or below `path` (a file or folder, not followed when it is a
-/// link), and the links to records skipped.
-fn discover_below(root: &Path, path: &Path) -> Result<(RecordPaths, Vec<String>)> {
-    let mut found = Vec::new();
-    let mut links = Vec::new();
+/// link), the links to records skipped, and the Markdown files.
+fn discover_below(root: &Path, path: &Path) -> Result<Found> {
+    let mut found = Found::default();
     let walker = WalkDir::new(path)
         .follow_links(false)
         .follow_root_links(false)
@@ -323,15 +347,22 @@ fn discover_below(root: &Path, path: &Path) -> Result<(RecordPaths, Vec<String>)
         let is_record = name.ends_with(".yaml") || name.ends_with(".yml");
         if entry.path_is_symlink() {
             if is_record {
-                links.push(relative(root, entry.path()));
+                found.links.push(relative(root, entry.path()));
             }
             continue;
         }
-        if entry.file_type().is_file() && is_record {
-            found.push((relative(root, entry.path()), entry.into_path()));
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if is_record {
+            found
+                .records
+                .push((relative(root, entry.path()), entry.into_path()));
+        } else if name.ends_with(".md") {
+            found.markdown.push(relative(root, entry.path()));
         }
     }
-    Ok((found, links))
+    Ok(found)
 }
 
 /// `path` relative to `root`, `/`-separated.

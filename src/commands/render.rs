@@ -189,7 +189,11 @@ fn plan_changes_with(
     } else {
         only.iter().map(|id| format!("{output}/{id}")).collect()
     };
-    let changes = files::finish(root, &plan, compared, &scope).map_err(|e| match e {
+    // Discovery walked the output folder already when it is the incidents
+    // folder (the default): its list of Markdown files saves a second walk.
+    let seen = (output == workspace.config.incidents.trim_end_matches('/'))
+        .then_some(workspace.markdown.as_slice());
+    let changes = files::finish(root, &plan, compared, &scope, seen).map_err(|e| match e {
         files::ConflictError::Read { path, source } => Error::Read {
             path: workspace.root.join(path),
             source,

@@ -96,12 +96,14 @@ pub fn compare_document(root: &Path, document: &mut Document) -> Compared {
 
 /// The changes from `compared` (one per document of `plan`, in its order;
 /// the first conflict in that order is returned) plus the removal of stale
-/// generated documents in `scope`.
+/// generated documents in `scope`. `seen` lists the Markdown files below
+/// the scope when a walk already found them; `None` walks the scope.
 pub fn finish(
     root: &Path,
     plan: &DocumentPlan,
     compared: Vec<Compared>,
     scope: &[String],
+    seen: Option<&[String]>,
 ) -> Result<Changes, ConflictError> {
     let mut changes = Changes::default();
     for result in compared {
@@ -111,7 +113,7 @@ pub fn finish(
         }
     }
     let planned: HashSet<&str> = plan.documents.iter().map(|d| d.path.as_str()).collect();
-    for path in stale(root, scope, &planned) {
+    for path in stale(root, scope, seen, &planned) {
         let previous = read(root, &path)?.unwrap_or_default();
         changes.changes.push(Change::Remove { path, previous });
     }
@@ -190,14 +192,40 @@ fn merge_postmortem(rel: &str, existing: &[u8], fresh: &str) -> Result<Vec<u8>, 
     Ok(format!("{fresh_header}{merged}").into_bytes())
 }
 
-/// Generated `.md` files in `scope` that the plan no longer produces. Each
-/// folder's entries are walked in parallel: an output folder holds one
-/// folder per incident.
-fn stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<String> {
+/// Generated `.md` files in `scope` that the plan no longer produces, from
+/// `seen` or else a walk of the scope.
+fn stale(
+    root: &Path,
+    scope: &[String],
+    seen: Option<&[String]>,
+    planned: &HashSet<&str>,
+) -> Vec<String> {
+    let Some(seen) = seen else {
+        return walk_stale(root, scope, planned);
+    };
+    let in_scope = |rel: &str| {
+        scope.iter().any(|folder| {
+            rel.strip_prefix(folder.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    seen.par_iter()
+        .filter(|rel| !planned.contains(rel.as_str()) && in_scope(rel))
+        .filter(|rel| first_line_is_generated(&root.join(rel)))
+        .cloned()
+        .collect()
+}
+
+/// [`stale`] by walking the scope, past hidden entries and without
+/// following links. Each folder's entries are walked in parallel: an output
+/// folder holds one folder per incident.
+fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<String> {
     let mut candidates: Vec<String> = scope
         .iter()
         .filter_map(|folder| fs::read_dir(root.join(folder)).ok())
-        .flat_map(|entries| entries.filter_map(Result::ok).map(|e| e.path()))
+        .flat_map(|entries| entries.filter_map(Result::ok))
+        .filter(|entry| !is_hidden(&entry.file_name()))
+        .map(|entry| entry.path())
         .collect::<Vec<PathBuf>>()
         .par_iter()
         .flat_map_iter(|path| {
@@ -205,6 +233,7 @@ fn stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<String> 
                 .follow_links(false)
                 .follow_root_links(false)
                 .into_iter()
+                .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
                 .filter_map(Result::ok)
                 .filter(|entry| {
                     entry.file_type().is_file()
@@ -219,6 +248,11 @@ fn stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<String> 
     candidates.sort();
     candidates.dedup();
     candidates
+}
+
+/// Hidden entries are never rolecall's, as record discovery holds too.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
 }
 
 fn first_line_is_generated(path: &Path) -> bool {

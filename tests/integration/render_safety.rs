@@ -444,6 +444,36 @@ fn stale_documents_are_removed_and_people_s_files_are_left_alone() {
 }
 
 #[test]
+fn stale_documents_are_found_in_a_configured_output_folder_and_hidden_ones_left_alone() {
+    // Beside the records, stale documents come from the walk that found the
+    // records; in an output folder of their own, from a walk of that folder.
+    for output in ["incidents", "docs/incidents"] {
+        let project = Project::new();
+        let record =
+            format!("{CLEAN_RECORD}responders:\n  - person: erin\n    role: domain_expert\n");
+        project
+            .file("people.yaml", PEOPLE)
+            .file("rolecall.yaml", format!("output: {output}\n"))
+            .record("INC-1", &record);
+        render(&project, &[]).code(0);
+        let brief = format!("{output}/INC-1/briefs/domain_expert.md");
+        let hidden = format!("{output}/INC-1/.drafts/domain_expert.md");
+        project.file(&hidden, project.read(&brief));
+
+        project.record("INC-1", CLEAN_RECORD);
+        let run = render(&project, &[]);
+        run.code(0);
+        assert!(
+            run.stdout.contains(" 1 removed"),
+            "{output}: {}",
+            run.stdout
+        );
+        assert!(!project.exists(&brief), "{output}");
+        assert!(project.exists(&hidden), "{output}");
+    }
+}
+
+#[test]
 fn a_record_with_errors_blocks_rendering() {
     let project = Project::new();
     let broken = CLEAN_RECORD.replace("  tech_lead: bob\n", "");
