@@ -8,9 +8,7 @@ use super::node::{MAX_DEPTH, ParseFailure};
 /// Checks `text` (without a byte-order mark); the first problem found, or
 /// how deep the document can nest.
 pub(super) fn check(text: &str) -> Result<Shape, ParseFailure> {
-    if let Some(failure) = conflict_marker(text) {
-        return Err(failure);
-    }
+    conflict_markers(text)?;
     let mut scan = Scan::default();
     for (index, line) in text.lines().enumerate() {
         scan.line(index + 1, line.strip_suffix('\r').unwrap_or(line))?;
@@ -41,9 +39,9 @@ impl Shape {
     }
 }
 
-/// Finds an unresolved merge-conflict marker (`<<<<<<<`, `=======`,
-/// `>>>>>>>`, or diff3's `|||||||`) at the start of a line.
-fn conflict_marker(text: &str) -> Option<ParseFailure> {
+/// Fails on the first unresolved merge-conflict marker (`<<<<<<<`,
+/// `=======`, `>>>>>>>`, or diff3's `|||||||`) at the start of a line.
+pub(super) fn conflict_markers(text: &str) -> Result<(), ParseFailure> {
     let is_marker = |line: &str| {
         line.starts_with(['<', '>', '|', '='])
             && ["<<<<<<<", ">>>>>>>", "|||||||", "======="]
@@ -53,8 +51,10 @@ fn conflict_marker(text: &str) -> Option<ParseFailure> {
                         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\r']))
                 })
     };
-    let index = text.lines().position(is_marker)?;
-    Some(ParseFailure::at(index + 1, 1, "unresolved merge-conflict marker").help(
+    let Some(index) = text.lines().position(is_marker) else {
+        return Ok(());
+    };
+    Err(ParseFailure::at(index + 1, 1, "unresolved merge-conflict marker").help(
         "resolve the conflict: keep the lines you want and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines",
     ))
 }

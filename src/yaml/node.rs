@@ -132,11 +132,17 @@ pub fn parse(bytes: &[u8]) -> Result<Option<SNode>, ParseFailure> {
         ParseFailure::at(line, column, "file is not valid UTF-8").help("save the file as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The line reader takes no tabs and stops short of the nesting limit,
+    // so of the guard's checks only the conflict markers concern it.
+    super::guard::conflict_markers(text)?;
+    if let Some(root) = super::block::parse(text) {
+        return Ok(Some(root));
+    }
     let shape = super::guard::check(text)?;
     if super::guard::only_comments(text) {
         return Ok(None);
     }
-    if let Some(root) = super::block::parse(text).or_else(|| super::fast::parse(text)) {
+    if let Some(root) = super::fast::parse(text) {
         return Ok(Some(root));
     }
     let shallow = shape

@@ -12,9 +12,15 @@ fn full(text: &str) -> String {
     format!("{:?}", super::super::node::parse_text(text).ok())
 }
 
+/// What the line reader reads passes the guard it skips (tabs, nesting).
+fn passes_the_guard(text: &str) -> bool {
+    super::super::guard::check(text).is_ok()
+}
+
 fn assert_same(text: &str) {
     let block = parse(text).unwrap_or_else(|| panic!("the line reader refused {text:?}"));
     assert_eq!(format!("{:?}", Some(block)), full(text), "{text:?}");
+    assert!(passes_the_guard(text), "{text:?}");
 }
 
 #[test]
@@ -83,6 +89,7 @@ fn odd_documents_are_read_alike_or_left_to_the_parser() {
     for text in &texts {
         if let Some(block) = parse(text) {
             assert_eq!(format!("{:?}", Some(block)), full(text), "{text:?}");
+            assert!(passes_the_guard(text), "{text:?}");
             read += 1;
         }
     }
@@ -316,6 +323,7 @@ proptest::proptest! {
         let block = parse(&text);
         proptest::prop_assert!(block.is_some(), "refused:\n{}", text);
         proptest::prop_assert_eq!(format!("{:?}", block), full(&text), "{}", text);
+        proptest::prop_assert!(passes_the_guard(&text), "{}", text);
     }
 
     /// Whenever it reads a document a YAML emitter wrote, it reads it
@@ -329,6 +337,7 @@ proptest::proptest! {
         let text = serde_saphyr::to_string(&json).expect("serialise");
         if let Some(block) = parse(&text) {
             proptest::prop_assert_eq!(format!("{:?}", Some(block)), full(&text), "{}", text);
+            proptest::prop_assert!(passes_the_guard(&text), "{}", text);
         }
     }
 }
