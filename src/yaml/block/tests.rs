@@ -82,6 +82,9 @@ fn odd_documents_are_read_alike_or_left_to_the_parser() {
             "a: |-\n  x\n  ",
             "a: x\n#\n",
             "a:\n  -\n  -\n",
+            "\u{a0}c: d\n=: x\n~x: y\n.x: y\nk: x :y\nl: x #\nm: 'a # b'\n",
+            "\u{1f600}: \u{1f600} x\nk: [\u{1f600}, \u{ff21}]\n\u{ff21}\u{ff22}: |\n  \u{1f600}\n",
+            "k: x\u{a0}\nl: \u{a0}x\n",
         ]
         .map(str::to_owned),
     );
