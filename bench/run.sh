@@ -8,7 +8,10 @@
 # time user+system, which a busy machine inflates less):
 #   floor-value   read every record and parse it with serde-saphyr into a
 #                 serde_json::Value (examples/parse_floor.rs), nothing else
-#   floor-tree    the same into rolecall's spanned tree (rolecall::yaml::parse)
+#   floor-events  the same with serde-saphyr's parser alone: every event
+#                 pulled and dropped, the least the library can do
+#   floor-tree    the same into rolecall's spanned tree (rolecall::yaml::parse,
+#                 the line reader for block-style records)
 #   check         `rolecall check` on the records-only repository
 #   check-docs    `rolecall check` once the documents are rendered and committed
 #   render-fresh  `rolecall render` from the records-only commit: every
@@ -100,6 +103,7 @@ for n in "${sizes[@]}"; do
     eval "$from_records"
 
     time_case floor-value "$n" --warmup "$warmup" --runs "$runs" "$floor $repo value"
+    time_case floor-events "$n" --warmup "$warmup" --runs "$runs" "$floor $repo events"
     time_case floor-tree "$n" --warmup "$warmup" --runs "$runs" "$floor $repo tree"
     time_case check "$n" --warmup "$warmup" --runs "$runs" "$bin -C $repo check"
     check_kb=$(peak_kb "$bin" -C "$repo" check)
@@ -162,8 +166,9 @@ awk -F'\t' -v sizes="${sizes[*]}" '
         print ""
         for (i = 1; i <= count; i++) {
             n = ns[i]
-            printf "N=%s: check/floor-value %.2f× wall, %.2f× CPU; check/floor-tree %.2f× wall, %.2f× CPU\n", \
+            printf "N=%s: check/floor-value %.2f× wall, %.2f× CPU; check/floor-events %.2f× wall, %.2f× CPU; check/floor-tree %.2f× wall, %.2f× CPU\n", \
                 n, mean[n, "check"] / mean[n, "floor-value"], cpu[n, "check"] / cpu[n, "floor-value"], \
+                mean[n, "check"] / mean[n, "floor-events"], cpu[n, "check"] / cpu[n, "floor-events"], \
                 mean[n, "check"] / mean[n, "floor-tree"], cpu[n, "check"] / cpu[n, "floor-tree"]
             printf "N=%s: peak memory: check %.0f MB, render-fresh %.0f MB, render-same %.0f MB\n", \
                 n, check_mb[n], fresh_mb[n], same_mb[n]

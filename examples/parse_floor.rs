@@ -1,12 +1,18 @@
-//! The read-and-parse floor that `rolecall check` is measured against.
+//! The read-and-parse floors that `rolecall check` is measured against.
 //!
-//! `cargo run --release --example parse_floor -- DIR [value|tree]` walks
-//! `DIR/incidents` for `*.yaml` and `*.yml` files, reads each one and parses
-//! it with serde-saphyr, and does nothing else. `value` (the default) parses
-//! into a plain `serde_json::Value`; `tree` uses `rolecall::yaml::parse`, the
-//! spanned tree with the input limits that `check` builds. Files are parsed
-//! in parallel with rayon, as `check` does (`RAYON_NUM_THREADS=1` for one
-//! core). Prints the number of files and the bytes read.
+//! `cargo run --release --example parse_floor -- DIR [value|events|tree]`
+//! walks `DIR/incidents` for `*.yaml` and `*.yml` files, reads each one and
+//! parses it, and does nothing else:
+//!
+//! - `value` (the default): serde-saphyr into a plain `serde_json::Value`;
+//! - `events`: serde-saphyr's parser, every event pulled and dropped (the
+//!   least any use of the library can do);
+//! - `tree`: `rolecall::yaml::parse`, the spanned tree with the input limits
+//!   that `check` builds (its line reader for block-style records).
+//!
+//! Files are parsed in parallel with rayon, as `check` does
+//! (`RAYON_NUM_THREADS=1` for one core). Prints the number of files and the
+//! bytes read.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,21 +23,22 @@ use walkdir::WalkDir;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first() else {
-        eprintln!("usage: parse_floor DIR [value|tree]");
+        eprintln!("usage: parse_floor DIR [value|events|tree]");
         return ExitCode::from(2);
     };
-    let tree = match args.get(1).map(String::as_str) {
-        None | Some("value") => false,
-        Some("tree") => true,
+    let mode = match args.get(1).map(String::as_str) {
+        None | Some("value") => Mode::Value,
+        Some("events") => Mode::Events,
+        Some("tree") => Mode::Tree,
         Some(other) => {
-            eprintln!("parse_floor: unknown mode `{other}` (value or tree)");
+            eprintln!("parse_floor: unknown mode `{other}` (value, events or tree)");
             return ExitCode::from(2);
         }
     };
     let files = record_files(&Path::new(dir).join("incidents"));
     let parsed: Result<Vec<usize>, String> = files
         .par_iter()
-        .map(|path| parse_file(path, tree))
+        .map(|path| parse_file(path, mode))
         .collect();
     match parsed {
         Ok(sizes) => {
@@ -56,15 +63,28 @@ fn record_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+#[derive(Clone, Copy)]
+enum Mode {
+    Value,
+    Events,
+    Tree,
+}
+
 /// Reads and parses one file; returns its size.
-fn parse_file(path: &Path, tree: bool) -> Result<usize, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if tree {
-        rolecall::yaml::parse(&bytes).map_err(|f| format!("{}: {}", path.display(), f.message))?;
+fn parse_file(path: &Path, mode: Mode) -> Result<usize, String> {
+    let failed = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let bytes = std::fs::read(path).map_err(|e| failed(&e))?;
+    if let Mode::Tree = mode {
+        rolecall::yaml::parse(&bytes).map_err(|f| failed(&f.message))?;
+        return Ok(bytes.len());
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| failed(&e))?;
+    if let Mode::Events = mode {
+        for event in serde_saphyr::granit_parser::Parser::new_from_str(text) {
+            event.map_err(|e| failed(&e))?;
+        }
     } else {
-        let text = std::str::from_utf8(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        serde_saphyr::from_str::<serde_json::Value>(text)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_saphyr::from_str::<serde_json::Value>(text).map_err(|e| failed(&e))?;
     }
     Ok(bytes.len())
 }
