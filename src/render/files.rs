@@ -119,20 +119,22 @@ pub fn is_generated(bytes: &[u8]) -> bool {
     bytes.starts_with(HEADER_PREFIX.as_bytes())
 }
 
-/// What comparing one document found.
-pub type Compared = Result<Option<Change>, ConflictError>;
+/// What comparing one document found. The change is boxed: a render keeps
+/// one of these per document (changed or not) until all are compared.
+pub type Compared = Result<Option<Box<Change>>, ConflictError>;
 
 /// Compares one document with the disk, taking its content: deflated into
 /// the change when it differs (or dropped, with [`Hold::Path`]), freed when
 /// it does not.
 pub fn compare_document(root: &Path, document: &mut Document, hold: Hold) -> Compared {
-    compare_one(
+    Ok(compare_one(
         root,
         &document.path,
         document.kind,
         std::mem::take(&mut document.content),
         hold,
-    )
+    )?
+    .map(Box::new))
 }
 
 /// The changes from `compared` (one per document of `plan`, in its order;
@@ -150,7 +152,7 @@ pub fn finish(
         .reserve_exact(compared.iter().filter(|c| matches!(c, Ok(Some(_)))).count());
     for result in compared {
         match result? {
-            Some(change) => changes.changes.push(change),
+            Some(change) => changes.changes.push(*change),
             None => changes.unchanged += 1,
         }
     }
