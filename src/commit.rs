@@ -2,13 +2,17 @@
 //! state, write the changes atomically, commit exactly those paths, and
 //! put the files back if the commit fails.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::Path;
 
+use rayon::prelude::*;
+
+use crate::blob::BlobId;
 use crate::error::{Error, Result};
 use crate::git::{CommitInfo, GitError, HeadState, PathChange, Repository};
-use crate::render::files::{self, Applied, Change};
+use crate::render::files::{self, Applied, Change, Previous, Stored};
 
 /// How the changes are to be committed.
 pub struct CommitRequest<'a> {
@@ -34,10 +38,12 @@ pub enum Committed {
     NoRepository,
 }
 
-/// Writes `changes` under `root` and commits them.
+/// Writes `changes` under `root` and commits them. Old contents that the
+/// changes know by blob id only are read back from the files first where
+/// the repository cannot give them back (see [`Previous::Id`]).
 pub fn write_and_commit(
     root: &Path,
-    changes: &[Change],
+    changes: &mut [Change],
     request: &CommitRequest<'_>,
 ) -> Result<Committed> {
     if !request.no_commit && request.subject.trim().is_empty() {
@@ -52,8 +58,8 @@ pub fn write_and_commit(
         Repository::discover(root)?
     };
     let Some(repo) = repo.filter(|r| !r.is_bare() && r.workdir().is_some()) else {
-        ensure_unchanged(root, changes)?;
-        write(root, changes)?;
+        ensure_unchanged(root, changes, |blobs| Ok(vec![false; blobs.len()]))?;
+        write(root, changes, &|_| Err(io::Error::other("no repository")))?;
         return Ok(if request.no_commit {
             Committed::Skipped
         } else {
@@ -61,18 +67,28 @@ pub fn write_and_commit(
         });
     };
     let prefix = repo_prefix(&repo, root);
-    let path_changes: Vec<PathChange<'_>> =
-        changes.iter().map(|c| path_change(&prefix, c)).collect();
     repo.ensure_ready()?;
     let _lock = repo.lock_run()?;
-    ensure_unchanged(root, changes)?;
+    ensure_unchanged(root, changes, |blobs| {
+        let blobs: Vec<(String, BlobId)> = blobs
+            .iter()
+            .map(|(path, id)| (format!("{prefix}{path}"), *id))
+            .collect();
+        Ok(repo.head_holds(&blobs)?)
+    })?;
+    let changes = &*changes;
+    let path_changes: Vec<PathChange<'_>> = changes
+        .iter()
+        .map(|c| path_change(&prefix, c))
+        .collect::<Result<_>>()?;
     let will_commit = !changes.is_empty() && repo.would_commit(&path_changes)?;
     let signatures = if will_commit {
         Some(repo.resolve_identity(request.author)?)
     } else {
         None
     };
-    let applied = write(root, changes)?;
+    let stored = |id| repo.blob_content(id).map_err(io::Error::other);
+    let applied = write(root, changes, &stored)?;
     let Some(signatures) = signatures else {
         return Ok(Committed::NothingToCommit);
     };
@@ -82,7 +98,7 @@ pub fn write_and_commit(
         // The commit exists and holds the files as written: keep them.
         Err(error @ GitError::IndexNotUpdated { .. }) => Err(error.into()),
         Err(error) => {
-            let failed = files::restore(root, &applied);
+            let failed = files::restore(root, &applied, &stored);
             for path in failed {
                 eprintln!(
                     "warning: could not put {} back as it was before this run",
@@ -107,28 +123,100 @@ fn message(request: &CommitRequest<'_>) -> String {
 /// Refuses (before anything is written) when a file is no longer what
 /// `changes` were computed from — another run wrote it in the meantime —
 /// since writing, or restoring after a failed commit, would lose that.
-fn ensure_unchanged(root: &Path, changes: &[Change]) -> Result<()> {
-    for change in changes {
-        let expected = match change {
-            Change::Write { previous, .. } => previous.as_deref(),
-            Change::Remove { previous, .. } => Some(previous.as_slice()),
-        };
-        let path = root.join(change.path());
-        let actual = match fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(source) => return Err(Error::Read { path, source }),
-        };
-        if actual.as_deref() != expected {
-            return Err(Error::Write {
-                path,
-                source: io::Error::other(
-                    "it changed while rolecall was rendering (another rolecall run?); nothing was written, run rolecall again",
-                ),
-            });
+/// Then makes sure every old content can be put back: one known by blob id
+/// only stays so where `in_head` (given repository-relative paths below
+/// the project folder and ids, answering for each) says the repository's
+/// HEAD holds that blob at that path; the others are read back from their
+/// files, checked again.
+fn ensure_unchanged(
+    root: &Path,
+    changes: &mut [Change],
+    in_head: impl FnOnce(&[(&str, BlobId)]) -> Result<Vec<bool>>,
+) -> Result<()> {
+    // Every file read and compared in parallel, nothing kept; the first
+    // difference in the changes' order is reported.
+    changes
+        .par_iter()
+        .map(|change| unchanged(root, change).map(drop))
+        .collect::<Vec<Result<()>>>()
+        .into_iter()
+        .collect::<Result<()>>()?;
+    let by_id: Vec<(usize, BlobId)> = changes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, change)| match change {
+            Change::Write {
+                previous: Previous::Id(id),
+                ..
+            } => Some((i, *id)),
+            _ => None,
+        })
+        .collect();
+    if by_id.is_empty() {
+        return Ok(());
+    }
+    let asked: Vec<(&str, BlobId)> = by_id
+        .iter()
+        .map(|&(i, id)| (changes[i].path(), id))
+        .collect();
+    let held = in_head(&asked)?;
+    for (&(i, _), in_head) in by_id.iter().zip(held) {
+        if !in_head {
+            let bytes = unchanged(root, &changes[i])?;
+            if let Change::Write { previous, .. } = &mut changes[i] {
+                *previous = Previous::Held(bytes.unwrap_or_default());
+            }
         }
     }
     Ok(())
+}
+
+/// The file `change` applies to, when it is still what the change was
+/// computed from (`None` when there is no file, as expected).
+fn unchanged(root: &Path, change: &Change) -> Result<Option<Vec<u8>>> {
+    let path = root.join(change.path());
+    let actual = match fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(source) => return Err(Error::Read { path, source }),
+    };
+    let same = match (change, actual.as_deref()) {
+        (
+            Change::Write {
+                previous: Previous::Absent,
+                ..
+            },
+            actual,
+        ) => actual.is_none(),
+        (
+            Change::Write {
+                previous: Previous::Held(expected),
+                ..
+            }
+            | Change::Remove {
+                previous: expected, ..
+            },
+            Some(actual),
+        ) => actual == expected.as_slice(),
+        (
+            Change::Write {
+                previous: Previous::Id(id),
+                ..
+            },
+            Some(actual),
+        ) => BlobId::of(actual) == *id,
+        (_, None) => false,
+    };
+    if same {
+        Ok(actual)
+    } else {
+        Err(Error::Write {
+            path,
+            source: io::Error::other(
+                "it changed while rolecall was rendering (another rolecall run?); nothing was written, run rolecall again",
+            ),
+        })
+    }
 }
 
 /// Describes HEAD for messages (`detached HEAD at 1a2b3c4`).
@@ -143,8 +231,8 @@ pub fn head_note(root: &Path) -> Option<String> {
 }
 
 /// Applies `changes`; on failure, nothing is left changed.
-fn write<'c>(root: &Path, changes: &'c [Change]) -> Result<Applied<'c>> {
-    files::apply(root, changes).map_err(|(path, source)| Error::Write {
+fn write<'c>(root: &Path, changes: &'c [Change], stored: Stored<'_>) -> Result<Applied<'c>> {
+    files::apply(root, changes, stored).map_err(|(path, source)| Error::Write {
         path: root.join(path),
         source,
     })
@@ -165,15 +253,34 @@ fn repo_prefix(repo: &Repository, root: &Path) -> String {
     }
 }
 
-fn path_change<'c>(prefix: &str, change: &'c Change) -> PathChange<'c> {
-    match change {
-        Change::Write { path, content, .. } => PathChange::Write {
-            path: format!("{prefix}{path}"),
-            content: content.as_slice().into(),
+fn path_change<'c>(prefix: &str, change: &'c Change) -> Result<PathChange<'c>> {
+    Ok(match change {
+        Change::Write {
+            path,
+            content: Some(blob),
+            ..
+        } => PathChange::Write {
+            path: prefixed(prefix, path),
+            blob: Cow::Borrowed(blob),
         },
+        Change::Write { path, .. } => {
+            return Err(Error::Content(format!(
+                "{path}: its content was not kept (planned for a report only); nothing was written"
+            )));
+        }
         Change::Remove { path, .. } => PathChange::Remove {
-            path: format!("{prefix}{path}"),
+            path: prefixed(prefix, path),
         },
+    })
+}
+
+/// `path` below `prefix`, borrowed when the prefix is empty (the project
+/// is the work tree's top folder).
+fn prefixed<'c>(prefix: &str, path: &'c str) -> Cow<'c, str> {
+    if prefix.is_empty() {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(format!("{prefix}{path}"))
     }
 }
 
@@ -201,8 +308,8 @@ mod tests {
     fn write(path: &str, content: &str, previous: Option<&str>) -> Change {
         Change::Write {
             path: path.to_owned(),
-            content: content.as_bytes().to_vec(),
-            previous: previous.map(|p| p.as_bytes().to_vec()),
+            content: Some(crate::blob::Blob::new(content.as_bytes()).expect("deflate")),
+            previous: previous.map_or(Previous::Absent, |p| Previous::Held(p.as_bytes().to_vec())),
         }
     }
 
@@ -210,11 +317,11 @@ mod tests {
     fn a_file_written_since_the_comparison_stops_the_run_before_writing() {
         let dir = tempfile::tempdir().expect("tempdir");
         fs::write(dir.path().join("b.md"), "written by another run\n").expect("write");
-        let changes = [
+        let mut changes = [
             write("a.md", "new a\n", None),
             write("b.md", "new b\n", None),
         ];
-        let error = write_and_commit(dir.path(), &changes, &request())
+        let error = write_and_commit(dir.path(), &mut changes, &request())
             .err()
             .expect("refused");
         assert!(
@@ -231,22 +338,22 @@ mod tests {
     #[test]
     fn a_file_removed_since_the_comparison_stops_the_run() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let changes = [Change::Remove {
+        let mut changes = [Change::Remove {
             path: "gone.md".to_owned(),
             previous: b"old\n".to_vec(),
         }];
-        assert!(write_and_commit(dir.path(), &changes, &request()).is_err());
+        assert!(write_and_commit(dir.path(), &mut changes, &request()).is_err());
     }
 
     #[test]
     fn unchanged_files_are_written() {
         let dir = tempfile::tempdir().expect("tempdir");
         fs::write(dir.path().join("b.md"), "old b\n").expect("write");
-        let changes = [
+        let mut changes = [
             write("a/a.md", "new a\n", None),
             write("b.md", "new b\n", Some("old b\n")),
         ];
-        let committed = write_and_commit(dir.path(), &changes, &request()).expect("written");
+        let committed = write_and_commit(dir.path(), &mut changes, &request()).expect("written");
         assert!(matches!(committed, Committed::Skipped));
         assert_eq!(
             fs::read_to_string(dir.path().join("a/a.md")).expect("read"),
@@ -256,6 +363,55 @@ mod tests {
             fs::read_to_string(dir.path().join("b.md")).expect("read"),
             "new b\n"
         );
+    }
+
+    #[test]
+    fn old_contents_not_in_head_are_read_back_before_writing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(dir.path().join("committed.md"), "committed\n").expect("write");
+        fs::write(dir.path().join("edited.md"), "edited\n").expect("write");
+        let by_id = |path: &str, old: &str| Change::Write {
+            path: path.to_owned(),
+            content: Some(crate::blob::Blob::new(b"new\n").expect("deflate")),
+            previous: Previous::Id(BlobId::of(old.as_bytes())),
+        };
+        let mut changes = [
+            by_id("committed.md", "committed\n"),
+            by_id("edited.md", "edited\n"),
+            write("new.md", "new\n", None),
+        ];
+        let mut asked = Vec::new();
+        ensure_unchanged(dir.path(), &mut changes, |blobs| {
+            asked = blobs.iter().map(|(path, _)| (*path).to_owned()).collect();
+            Ok(blobs
+                .iter()
+                .map(|(path, _)| *path == "committed.md")
+                .collect())
+        })
+        .expect("unchanged");
+        assert_eq!(asked, ["committed.md", "edited.md"]);
+        let previous: Vec<&Previous> = changes
+            .iter()
+            .map(|c| match c {
+                Change::Write { previous, .. } => previous,
+                Change::Remove { .. } => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            previous,
+            [
+                &Previous::Id(BlobId::of(b"committed\n")),
+                &Previous::Held(b"edited\n".to_vec()),
+                &Previous::Absent
+            ]
+        );
+
+        fs::write(dir.path().join("committed.md"), "changed meanwhile\n").expect("write");
+        let error = ensure_unchanged(dir.path(), &mut changes, |blobs| {
+            Ok(vec![true; blobs.len()])
+        })
+        .expect_err("changed");
+        assert!(error.to_string().contains("committed.md"), "{error}");
     }
 
     #[test]

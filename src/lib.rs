@@ -5,6 +5,7 @@
 //! documents for the people in those roles, and commits exactly those
 //! documents. Data flows one way: load → check → plan → write → commit.
 
+pub mod blob;
 pub mod check;
 pub mod cli;
 pub mod commands;

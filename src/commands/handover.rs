@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::blob::Blob;
 use crate::check::{self, Code, Finding, Rules, Severity};
 use crate::cli::HandoverArgs;
 use crate::commands::Context;
@@ -14,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::load::{self, Record, Workspace};
 use crate::model::{Incident, Instant};
 use crate::record_edit::{self, NewShift};
-use crate::render::files::Change;
+use crate::render::files::{Change, Previous};
 use crate::report::plural;
 use crate::suggest;
 
@@ -55,7 +56,7 @@ pub fn run(context: &Context, args: &HandoverArgs) -> Result<u8> {
             .map(|c| c.path().to_owned())
             .collect(),
     };
-    let committed = commit::write_and_commit(&context.root, &changes.changes, &request)?;
+    let committed = commit::write_and_commit(&context.root, &mut changes.changes, &request)?;
     let handed = match edited.from {
         Some(from) => format!(
             "handed {} of {} from {from} to {} at {at}",
@@ -105,10 +106,12 @@ fn record_change(root: &Path, record: &Record, edited: &str) -> Result<Change> {
     } else {
         ""
     };
+    let content = Blob::new(format!("{bom}{edited}").as_bytes())
+        .map_err(|source| Error::Write { path, source })?;
     Ok(Change::Write {
         path: record.path.clone(),
-        content: format!("{bom}{edited}").into_bytes(),
-        previous: Some(on_disk),
+        content: Some(content),
+        previous: Previous::Held(on_disk),
     })
 }
 

@@ -5,6 +5,7 @@ use std::path::{Component, Path};
 
 use serde::Serialize;
 
+use crate::blob::Blob;
 use crate::check::{self, Code, Rules, Severity};
 use crate::cli::NewArgs;
 use crate::commands::Context;
@@ -12,7 +13,7 @@ use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
 use crate::load::{self, Workspace};
 use crate::model::{Instant, is_valid_key};
-use crate::render::files::Change;
+use crate::render::files::{Change, Previous};
 use crate::render::templates::Templates;
 use crate::suggest;
 use crate::yaml::write::scalar;
@@ -50,10 +51,14 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
     }
     let text = render_record(&workspace, &rel, &id, started, args)?;
     verify(context, &workspace, &rel, &id, &text, now)?;
+    let blob = Blob::new(text.as_bytes()).map_err(|source| Error::Write {
+        path: context.root.join(&rel),
+        source,
+    })?;
     let change = Change::Write {
         path: rel.clone(),
-        content: text.into_bytes(),
-        previous: None,
+        content: Some(blob),
+        previous: Previous::Absent,
     };
     let request = CommitRequest {
         no_commit: !args.commit,
@@ -61,7 +66,7 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
         subject: format!("rolecall: new {id}"),
         body: vec![format!("create {rel}")],
     };
-    let committed = commit::write_and_commit(&context.root, &[change], &request)?;
+    let committed = commit::write_and_commit(&context.root, &mut [change], &request)?;
     context.output.say(&format!("created {rel}"));
     match committed {
         Committed::Commit { info } => context

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::load::{self, Workspace};
 use crate::model::Instant;
 use crate::render::cache::{Current, Keys, RenderCache};
-use crate::render::files::{self, Change, Changes};
+use crate::render::files::{self, Change, Changes, Hold, Previous};
 use crate::render::templates::Templates;
 use crate::render::{self, DocumentPlan};
 use crate::report::{self, Format, Summary, plural};
@@ -44,7 +44,14 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
             plural(current.incident_count(), "incident")
         ));
     }
-    let (plan, changes) = plan_changes_with(&workspace, &templates, &args.only, &current)?;
+    // A report needs only which paths change, not their new contents.
+    let hold = if args.check || args.dry_run {
+        Hold::Path
+    } else {
+        Hold::Content
+    };
+    let (plan, mut changes) =
+        plan_changes_with(&workspace, &templates, &args.only, &current, hold)?;
     // Everything below works from the plan and the changes: free the records
     // before the commit stages its blobs.
     drop(workspace);
@@ -59,7 +66,7 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
         return Ok(0);
     }
     let request = commit_request(&plan, &changes, args);
-    let committed = commit::write_and_commit(&context.root, &changes.changes, &request)?;
+    let committed = commit::write_and_commit(&context.root, &mut changes.changes, &request)?;
     settle_cache(context, &mut cache, &plan, &current, &HashSet::new());
     context.output.say(&summary(&plan, &changes));
     match committed {
@@ -163,20 +170,28 @@ fn settle_cache(
 /// incidents only.
 pub fn plan_changes(workspace: &Workspace, only: &[String]) -> Result<(DocumentPlan, Changes)> {
     let templates = load_templates(workspace)?;
-    plan_changes_with(workspace, &templates, only, &Current::default())
+    plan_changes_with(
+        workspace,
+        &templates,
+        only,
+        &Current::default(),
+        Hold::Content,
+    )
 }
 
 /// [`plan_changes`] with the templates loaded, skipping the documents
-/// `current` vouches for (they count as unchanged).
+/// `current` vouches for (they count as unchanged), keeping of each changed
+/// document what `hold` says.
 fn plan_changes_with(
     workspace: &Workspace,
     templates: &Templates,
     only: &[String],
     current: &Current,
+    hold: Hold,
 ) -> Result<(DocumentPlan, Changes)> {
     let root = &workspace.root;
     let (plan, compared) = render::plan_with(workspace, templates, only, current, |document| {
-        files::compare_document(root, document)
+        files::compare_document(root, document, hold)
     })
     .map_err(|e| Error::Content(format!("{e}; nothing was written")))?;
     let compared = compared
@@ -218,7 +233,7 @@ fn describe(change: &Change) -> String {
     match change {
         Change::Write {
             path,
-            previous: None,
+            previous: Previous::Absent,
             ..
         } => format!("create {path}"),
         Change::Write { path, .. } => format!("update {path}"),

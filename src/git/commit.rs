@@ -12,17 +12,19 @@ use super::head::Head;
 use super::identity::CommitSignatures;
 use super::objects::PACK_THRESHOLD;
 use super::{GitError, Repository, git};
+use crate::blob::{Blob, BlobId};
 
-/// One path to commit: new content (borrowed from the caller's change when
-/// it can be, so a large render does not hold its documents twice) or removal.
+/// One path to commit: new content, held deflated (borrowed from the
+/// caller's change when it can be, so a large render does not hold its
+/// documents twice), or removal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathChange<'a> {
     Write {
-        path: String,
-        content: Cow<'a, [u8]>,
+        path: Cow<'a, str>,
+        blob: Cow<'a, Blob>,
     },
     Remove {
-        path: String,
+        path: Cow<'a, str>,
     },
 }
 
@@ -52,7 +54,7 @@ pub struct CommitInfo {
 pub(super) struct Planned<'c> {
     pub(super) path: &'c str,
     /// Blob id and content, or `None` for a removal.
-    pub(super) blob: Option<(Oid, &'c [u8])>,
+    pub(super) blob: Option<(Oid, &'c Blob)>,
 }
 
 impl Repository {
@@ -70,6 +72,24 @@ impl Repository {
             }
         }
         Ok(false)
+    }
+
+    /// For each `(path, id)`: whether HEAD's tree holds blob `id` at `path`
+    /// and the object database has it, so it can be read back.
+    pub fn head_holds(&self, blobs: &[(String, BlobId)]) -> Result<Vec<bool>, GitError> {
+        let head = self.read_head()?;
+        let base = head.tree()?;
+        let odb = self.inner.odb().map_err(git("open the object database"))?;
+        let mut existing = Existing::new(&self.inner, base.as_ref());
+        blobs
+            .iter()
+            .map(|(path, id)| {
+                let id = oid(*id);
+                Ok(check_path(path).is_ok()
+                    && existing.entry(path)?.is_some_and(|(found, _)| found == id)
+                    && odb.exists(id))
+            })
+            .collect()
     }
 
     /// Commits exactly `changes` on top of HEAD (tree = HEAD's tree with `changes` applied), moves
@@ -137,13 +157,39 @@ impl Repository {
             let scratch = git2::Repository::open(self.git_dir()).map_err(git(context))?;
             let odb = scratch.odb().map_err(git(context))?;
             odb.add_new_mempack_backend(1000).map_err(git(context))?;
-            let id = updated_tree(&scratch, base.map(Tree::id), planned).map_err(git(context))?;
+            let id = {
+                let _unchecked = UncheckedEntries::new();
+                updated_tree(&scratch, base.map(Tree::id), planned).map_err(git(context))?
+            };
             self.write_new_trees(&scratch, id)?;
             id
         } else {
             updated_tree(&self.inner, base.map(Tree::id), planned).map_err(git(context))?
         };
         self.inner.find_tree(id).map_err(git(context))
+    }
+}
+
+/// While it lives, libgit2 does not check that each object a new tree or
+/// index entry names is in the object database (its "strict object
+/// creation", on by default, is back on when this is dropped). A large
+/// render's blobs were all just written or found there by `write_blobs`,
+/// and its subtrees are made in memory: checking would read every new
+/// blob's header back from the pack just written, which maps the whole
+/// pack into memory (70 MB at 10,000 records) and costs a lookup per
+/// document.
+pub(super) struct UncheckedEntries;
+
+impl UncheckedEntries {
+    pub(super) fn new() -> UncheckedEntries {
+        git2::opts::strict_object_creation(false);
+        UncheckedEntries
+    }
+}
+
+impl Drop for UncheckedEntries {
+    fn drop(&mut self) {
+        git2::opts::strict_object_creation(true);
     }
 }
 
@@ -190,7 +236,7 @@ fn plan<'c>(
     existing: &mut Existing<'_>,
     changes: &'c [PathChange<'_>],
 ) -> Result<Vec<Planned<'c>>, GitError> {
-    let mut planned = Vec::new();
+    let mut planned = Vec::with_capacity(changes.len());
     for change in last_per_path(changes)?.into_values() {
         planned.extend(self::planned(existing, change)?);
     }
@@ -218,17 +264,23 @@ fn planned<'c>(
     let path = change.path();
     let existing = existing.entry(path)?;
     let blob = match change {
-        PathChange::Write { content, .. } => {
-            let id = Oid::hash_object(ObjectType::Blob, content).map_err(git("hash a blob"))?;
+        PathChange::Write { blob, .. } => {
+            let id = oid(blob.id());
             if existing == Some((id, i32::from(FileMode::Blob))) {
                 return Ok(None);
             }
-            Some((id, content.as_ref()))
+            Some((id, blob.as_ref()))
         }
         PathChange::Remove { .. } if existing.is_none() => return Ok(None),
         PathChange::Remove { .. } => None,
     };
     Ok(Some(Planned { path, blob }))
+}
+
+/// A blob id as libgit2's. (`Oid::from_bytes` fails only on a length other
+/// than 20 bytes, which a `BlobId` cannot have.)
+pub(super) fn oid(id: BlobId) -> Oid {
+    Oid::from_bytes(&id.0).unwrap_or(Oid::ZERO_SHA1)
 }
 
 /// What the base tree holds at a path, each folder's tree read once.
@@ -365,7 +417,7 @@ mod tests {
             put("docs/a.md", "# A\n"),
             put("docs/b.md", "# B\n"),
             PathChange::Remove {
-                path: "docs/old.md".to_owned(),
+                path: "docs/old.md".into(),
             },
         ];
         assert!(repo.would_commit(&changes).expect("would_commit"));
@@ -435,7 +487,7 @@ mod tests {
         let changes = [
             put("README.md", "hello\n"),
             PathChange::Remove {
-                path: "never/existed.md".to_owned(),
+                path: "never/existed.md".into(),
             },
         ];
         let info = repo

@@ -6,9 +6,12 @@ use std::fs;
 use std::path::Path;
 
 use git2::{ErrorCode, FileMode, IndexEntry, IndexTime, Oid};
+use rayon::prelude::*;
 
-use super::commit::Planned;
+use super::commit::{Planned, UncheckedEntries};
+use super::objects::PACK_THRESHOLD;
 use super::{GitError, Repository, git};
+use crate::blob::Blob;
 
 impl Repository {
     /// Re-reads the index from disk and updates only the entries of `planned` paths.
@@ -18,11 +21,21 @@ impl Repository {
         planned: &[Planned<'_>],
     ) -> Result<(), GitError> {
         const WHAT: &str = "update the index";
+        // Reading and hashing the committed files is most of the work: done
+        // in parallel before the index is read and locked.
+        let entries: Vec<Option<IndexEntry>> = planned
+            .par_iter()
+            .map(|change| {
+                change.blob.map(|(id, blob)| {
+                    index_entry(&workdir.join(change.path), change.path, id, blob)
+                })
+            })
+            .collect();
+        let _unchecked = (planned.len() > PACK_THRESHOLD).then(UncheckedEntries::new);
         let mut index = self.inner.index().map_err(git(WHAT))?;
         index.read(true).map_err(git(WHAT))?;
-        for change in planned {
-            if let Some((id, content)) = change.blob {
-                let entry = index_entry(&workdir.join(change.path), change.path, id, content);
+        for (change, entry) in planned.iter().zip(entries) {
+            if let Some(entry) = entry {
                 index.add(&entry).map_err(git(WHAT))?;
             } else {
                 // A removed path may have been a directory in HEAD: drop entries below it too.
@@ -44,9 +57,9 @@ impl Repository {
 }
 
 /// An index entry for `path` with blob `id`; stat data comes from the work tree file when it
-/// holds exactly `content`, otherwise it is zeroed so git re-examines the file.
-fn index_entry(file: &Path, path: &str, id: Oid, content: &[u8]) -> IndexEntry {
-    let matches = fs::read(file).is_ok_and(|on_disk| on_disk == content);
+/// holds exactly `blob`'s content, otherwise it is zeroed so git re-examines the file.
+fn index_entry(file: &Path, path: &str, id: Oid, blob: &Blob) -> IndexEntry {
+    let matches = fs::read(file).is_ok_and(|on_disk| blob.matches(&on_disk));
     let stat = if matches {
         fs::metadata(file).ok()
     } else {
@@ -60,7 +73,7 @@ fn index_entry(file: &Path, path: &str, id: Oid, content: &[u8]) -> IndexEntry {
         mode: u32::from(FileMode::Blob),
         uid: 0,
         gid: 0,
-        file_size: truncate_u32(u64::try_from(content.len()).unwrap_or(u64::MAX)),
+        file_size: truncate_u32(u64::try_from(blob.size()).unwrap_or(u64::MAX)),
         id,
         flags: 0,
         flags_extended: 0,
@@ -125,7 +138,7 @@ mod tests {
         let (tmp, repo) = init_with_commit();
         fs::remove_dir_all(tmp.path().join("docs")).expect("remove");
         let gone = [PathChange::Remove {
-            path: "docs".to_owned(),
+            path: "docs".into(),
         }];
         let info = repo
             .commit_paths(&gone, "drop docs", &sigs())

@@ -5,8 +5,9 @@ use std::collections::HashSet;
 
 use git2::{ObjectType, OdbLookupFlags, Oid};
 
-use super::commit::Planned;
+use super::commit::{Planned, oid};
 use super::{GitError, Repository, git, pack};
+use crate::blob::{Blob, BlobId};
 
 /// Above this many new blobs, they are written as one pack instead of loose objects.
 pub(super) const PACK_THRESHOLD: usize = 1000;
@@ -18,20 +19,35 @@ impl Repository {
         let mut seen = HashSet::new();
         // Without a refresh (a rescan of the pack folder) per missing blob: an object another
         // process packed meanwhile is at worst written twice, which git tolerates.
-        let missing: Vec<&[u8]> = planned
+        let missing: Vec<&Blob> = planned
             .iter()
             .filter_map(|p| p.blob)
             .filter(|(id, _)| seen.insert(*id) && !odb.exists_ext(*id, OdbLookupFlags::NO_REFRESH))
-            .map(|(_, content)| content)
+            .map(|(_, blob)| blob)
             .collect();
         if missing.len() > PACK_THRESHOLD {
-            return self.write_pack(&odb, pack::BLOB, &missing, "write the blobs as a pack");
+            let context = "write the blobs as a pack";
+            let mut writer = odb.packwriter().map_err(git(context))?;
+            pack::write_blob_pack(&mut writer, &missing).map_err(|error| self.pack_error(error))?;
+            writer.commit().map_err(git(context))?;
+            return odb.refresh().map_err(git(context));
         }
-        for content in missing {
-            odb.write(ObjectType::Blob, content)
+        for blob in missing {
+            let content = blob.content().map_err(|error| GitError::Io {
+                action: "inflate a blob for",
+                path: self.git_dir().join("objects"),
+                error,
+            })?;
+            odb.write(ObjectType::Blob, &content)
                 .map_err(git("write a blob"))?;
         }
         Ok(())
+    }
+
+    /// The content of blob `id` from the object database.
+    pub fn blob_content(&self, id: BlobId) -> Result<Vec<u8>, GitError> {
+        let blob = self.inner.find_blob(oid(id)).map_err(git("read a blob"))?;
+        Ok(blob.content().to_vec())
     }
 
     /// Stores the trees `scratch` holds in memory, from `root` down to the
@@ -50,13 +66,14 @@ impl Repository {
             if odb.exists(id) {
                 continue;
             }
-            let tree = scratch.find_tree(id).map_err(git(context))?;
-            pending.extend(
-                tree.iter()
-                    .filter(|entry| entry.kind() == Some(ObjectType::Tree))
-                    .map(|entry| entry.id()),
-            );
+            // Read raw, not as `Tree`s: each parsed tree would stay in the
+            // scratch handle's object cache (20 MB for a render of 10,000
+            // incidents).
             let object = scratch_odb.read(id).map_err(git(context))?;
+            pending.extend(subtrees(object.data()).ok_or_else(|| GitError::Git {
+                context: context.to_owned(),
+                error: git2::Error::from_str("a new tree could not be read back"),
+            })?);
             trees.push(object.data().to_vec());
         }
         let trees: Vec<&[u8]> = trees.iter().map(Vec::as_slice).collect();
@@ -73,18 +90,40 @@ impl Repository {
         context: &'static str,
     ) -> Result<(), GitError> {
         let mut writer = odb.packwriter().map_err(git(context))?;
-        pack::write_pack(&mut writer, kind, objects).map_err(|error| GitError::Io {
-            action: "write a pack into",
-            path: self.git_dir().join("objects/pack"),
-            error,
-        })?;
+        pack::write_pack(&mut writer, kind, objects).map_err(|error| self.pack_error(error))?;
         writer.commit().map_err(git(context))?;
         odb.refresh().map_err(git(context))
     }
+
+    fn pack_error(&self, error: std::io::Error) -> GitError {
+        GitError::Io {
+            action: "write a pack into",
+            path: self.git_dir().join("objects/pack"),
+            error,
+        }
+    }
+}
+
+/// The ids of the subtrees a raw tree object lists (entries `{mode}
+/// {name}\0{20-byte id}`, folders with mode `40000`); `None` if `data` is
+/// not a well-formed tree.
+fn subtrees(mut data: &[u8]) -> Option<Vec<Oid>> {
+    let mut ids = Vec::new();
+    while !data.is_empty() {
+        let space = data.iter().position(|&b| b == b' ')?;
+        let nul = space + data[space..].iter().position(|&b| b == 0)?;
+        let id = data.get(nul + 1..nul + 21)?;
+        if &data[..space] == b"40000" {
+            ids.push(Oid::from_bytes(id).ok()?);
+        }
+        data = &data[nul + 21..];
+    }
+    Some(ids)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
     use std::io::Write as _;
     use std::path::Path;
     use std::process::{Command, Stdio};
@@ -151,8 +190,8 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, content)| PathChange::Write {
-                path: format!("gen/{}/{i}.bin", i % 13),
-                content: content.as_slice().into(),
+                path: format!("gen/{}/{i}.bin", i % 13).into(),
+                blob: Cow::Owned(Blob::new(content).expect("deflate")),
             })
             .collect();
         repo.commit_paths(&changes, "bulk", &sigs())
@@ -188,6 +227,37 @@ mod tests {
             cat_files(tmp.path(), &ids) == expected,
             "blobs read back differ"
         );
+    }
+
+    #[test]
+    fn subtrees_are_read_from_raw_trees() {
+        let (tmp, repo) = init_with_commit();
+        write(tmp.path(), "a/b/c.md", "c\n");
+        write(tmp.path(), "a/d.md", "d\n");
+        write(tmp.path(), "e/f.md", "f\n");
+        git_in(tmp.path(), &["add", "."]);
+        git_in(tmp.path(), &["commit", "-q", "-m", "nested"]);
+        let root = repo
+            .inner
+            .head()
+            .expect("head")
+            .peel_to_tree()
+            .expect("tree");
+        let odb = repo.inner.odb().expect("odb");
+        let raw = odb.read(root.id()).expect("read");
+        let mut expected: Vec<Oid> = root
+            .iter()
+            .filter(|e| e.kind() == Some(ObjectType::Tree))
+            .map(|e| e.id())
+            .collect();
+        expected.sort();
+        let mut found = subtrees(raw.data()).expect("a tree");
+        found.sort();
+        assert_eq!(found, expected);
+        assert!(found.len() >= 3, "a, docs and e");
+        assert_eq!(subtrees(b""), Some(Vec::new()));
+        assert_eq!(subtrees(b"40000 x\0short"), None);
+        assert_eq!(subtrees(b"100644 no-nul"), None);
     }
 
     #[test]

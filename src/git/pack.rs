@@ -1,14 +1,18 @@
 //! The pack format for many new objects (a render's blobs, then its trees):
-//! a version 2 pack of whole (undeltified) zlib-deflated objects, deflated in parallel and streamed into libgit2's
-//! indexer, which checks the trailer and computes every object's id.
+//! a version 2 pack of whole (undeltified) zlib-deflated objects, streamed
+//! into libgit2's indexer, which checks the trailer and computes every
+//! object's id. Blobs arrive deflated already ([`Blob`]); trees are
+//! deflated here, in parallel.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::sync::mpsc;
 use std::thread;
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use rayon::prelude::*;
+
+use crate::blob::Blob;
 
 /// Blobs deflated together before their entries are handed to the writer: enough to keep every
 /// core busy, few enough that the compressed pack is never held whole in memory.
@@ -18,16 +22,22 @@ const BATCH: usize = 2048;
 pub(super) const TREE: u8 = 2;
 pub(super) const BLOB: u8 = 3;
 
+/// Writes `blobs` as one pack into `out`: header, one entry per blob (its
+/// type-and-size header, then its zlib stream as held), SHA-1 trailer.
+pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&Blob]) -> io::Result<()> {
+    let mut out = Trailed::start(out, blobs.len())?;
+    for blob in blobs {
+        out.write_all(&entry_header(BLOB, blob.size()))?;
+        out.write_all(blob.zlib())?;
+    }
+    out.finish()
+}
+
 /// Writes `objects`, all of type `kind` ([`BLOB`] or [`TREE`]), as one pack into `out`:
 /// header, one entry per object, SHA-1 trailer. Entries are deflated in parallel on another
 /// thread while `out` consumes earlier batches.
 pub(super) fn write_pack(out: &mut impl Write, kind: u8, blobs: &[&[u8]]) -> io::Result<()> {
-    let count = u32::try_from(blobs.len())
-        .map_err(|_| io::Error::other("too many objects for one pack"))?;
-    let mut out = Trailed::new(out);
-    out.write_all(b"PACK")?;
-    out.write_all(&2u32.to_be_bytes())?;
-    out.write_all(&count.to_be_bytes())?;
+    let mut out = Trailed::start(out, blobs.len())?;
     thread::scope(|scope| {
         // Two batches in flight: one being written while the next is deflated.
         let (batches, deflated) = mpsc::sync_channel::<io::Result<Vec<Vec<u8>>>>(1);
@@ -83,23 +93,33 @@ fn low_bits(value: usize, mask: u8) -> u8 {
     u8::try_from(value & usize::from(mask)).unwrap_or(mask)
 }
 
-/// A writer that hashes everything written through it, for the pack's SHA-1 trailer.
-struct Trailed<'w, W> {
-    inner: &'w mut W,
+/// A writer that hashes everything written through it, for the pack's SHA-1 trailer. It
+/// buffers, so the many small pieces of a pack reach `inner` (libgit2's indexer, which writes
+/// each piece it is given to its file) in large writes.
+struct Trailed<'w, W: Write> {
+    inner: BufWriter<&'w mut W>,
     hash: sha1_smol::Sha1,
 }
 
 impl<'w, W: Write> Trailed<'w, W> {
-    fn new(inner: &'w mut W) -> Self {
-        Trailed {
-            inner,
+    /// Starts a pack of `count` objects: signature, version 2, count.
+    fn start(inner: &'w mut W, count: usize) -> io::Result<Self> {
+        let count =
+            u32::try_from(count).map_err(|_| io::Error::other("too many objects for one pack"))?;
+        let mut out = Trailed {
+            inner: BufWriter::with_capacity(1 << 16, inner),
             hash: sha1_smol::Sha1::new(),
-        }
+        };
+        out.write_all(b"PACK")?;
+        out.write_all(&2u32.to_be_bytes())?;
+        out.write_all(&count.to_be_bytes())?;
+        Ok(out)
     }
 
     /// Appends the SHA-1 of everything written so far.
-    fn finish(self) -> io::Result<()> {
-        self.inner.write_all(&self.hash.digest().bytes())?;
+    fn finish(mut self) -> io::Result<()> {
+        let trailer = self.hash.digest().bytes();
+        self.inner.write_all(&trailer)?;
         self.inner.flush()
     }
 
@@ -151,6 +171,39 @@ mod tests {
             assert_eq!(&content, blob);
             let used = usize::try_from(decoder.total_in()).expect("size");
             rest = &rest[header.len() + used..];
+        }
+        assert!(rest.is_empty());
+    }
+
+    #[test]
+    fn a_blob_pack_carries_the_held_zlib_streams() {
+        let contents: Vec<Vec<u8>> = (0..300)
+            .map(|i| format!("document {i}\n").repeat(i % 7).into_bytes())
+            .collect();
+        let blobs: Vec<Blob> = contents
+            .iter()
+            .map(|c| Blob::new(c).expect("deflate"))
+            .collect();
+        let borrowed: Vec<&Blob> = blobs.iter().collect();
+        let mut pack = Vec::new();
+        write_blob_pack(&mut pack, &borrowed).expect("pack");
+
+        let (body, trailer) = pack.split_at(pack.len() - 20);
+        assert_eq!(sha1_smol::Sha1::from(body).digest().bytes(), trailer);
+        assert_eq!(&body[..8], b"PACK\0\0\0\x02");
+        assert_eq!(body[8..12], 300u32.to_be_bytes());
+        let mut rest = &body[12..];
+        for (blob, content) in blobs.iter().zip(&contents) {
+            let header = entry_header(BLOB, content.len());
+            assert_eq!(&rest[..header.len()], header.as_slice());
+            rest = &rest[header.len()..];
+            assert_eq!(&rest[..blob.zlib().len()], blob.zlib());
+            let mut inflated = Vec::new();
+            ZlibDecoder::new(&rest[..blob.zlib().len()])
+                .read_to_end(&mut inflated)
+                .expect("inflate");
+            assert_eq!(&inflated, content);
+            rest = &rest[blob.zlib().len()..];
         }
         assert!(rest.is_empty());
     }

@@ -1,6 +1,7 @@
 //! Helpers for the git unit tests: temporary repositories driven by the
 //! `git` command line, isolated from the user's configuration.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -8,6 +9,7 @@ use std::process::Command;
 use tempfile::TempDir;
 
 use super::{CommitSignatures, Identity, PathChange, Repository};
+use crate::blob::Blob;
 
 /// Runs git in `dir` isolated from user/system config; panics on failure; returns stdout.
 pub(super) fn git_in(dir: &Path, args: &[&str]) -> String {
@@ -67,8 +69,8 @@ pub(super) fn sigs() -> CommitSignatures {
 
 pub(super) fn put(path: &str, content: &str) -> PathChange<'static> {
     PathChange::Write {
-        path: path.to_owned(),
-        content: content.as_bytes().to_vec().into(),
+        path: path.to_owned().into(),
+        blob: Cow::Owned(Blob::new(content.as_bytes()).expect("deflate")),
     }
 }
 

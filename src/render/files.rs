@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::{Document, DocumentPlan, HEADER_PREFIX, Kind, markers};
+use crate::blob::{Blob, BlobId};
 
 /// Why the plan cannot be applied: the repository's content is at fault.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,11 @@ pub enum ConflictError {
         path: String,
         source: std::io::Error,
     },
+    #[error("could not compress {path} in memory: {source}")]
+    Deflate {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// One change to the output folder.
@@ -39,14 +45,47 @@ pub enum ConflictError {
 pub enum Change {
     Write {
         path: String,
-        content: Vec<u8>,
-        previous: Option<Vec<u8>>,
+        /// The new content, deflated; `None` when the change was planned
+        /// only to be reported ([`Hold::Path`]), which cannot be written.
+        content: Option<Blob>,
+        previous: Previous,
     },
     Remove {
         path: String,
         previous: Vec<u8>,
     },
 }
+
+/// What a write replaces, kept to tell whether the file changed since it
+/// was compared and to put it back should the run fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Previous {
+    /// No file: the write creates it.
+    Absent,
+    /// The file's content.
+    Held(Vec<u8>),
+    /// The file's blob id only, so that a render rewriting every document
+    /// does not hold all their old contents. Before anything is written,
+    /// [`crate::commit`] checks that the file still has this id and keeps
+    /// it this way only where HEAD holds that blob at this path (restoring
+    /// reads it from the repository); elsewhere it reads the file back into
+    /// [`Previous::Held`].
+    Id(BlobId),
+}
+
+/// How much of a changed document comparing it keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// Its content, deflated, to write and commit it.
+    Content,
+    /// Its path and whether it replaces a file, to report it (`render
+    /// --check`, `--dry-run`).
+    Path,
+}
+
+/// Where [`restore`] finds the old contents known by blob id only
+/// ([`Previous::Id`]).
+pub type Stored<'s> = &'s (dyn Fn(BlobId) -> std::io::Result<Vec<u8>> + 's);
 
 impl Change {
     pub fn path(&self) -> &str {
@@ -80,18 +119,22 @@ pub fn is_generated(bytes: &[u8]) -> bool {
     bytes.starts_with(HEADER_PREFIX.as_bytes())
 }
 
-/// What comparing one document found.
-pub type Compared = Result<Option<Change>, ConflictError>;
+/// What comparing one document found. The change is boxed: a render keeps
+/// one of these per document (changed or not) until all are compared.
+pub type Compared = Result<Option<Box<Change>>, ConflictError>;
 
-/// Compares one document with the disk, taking its content: into the
-/// change when it differs, freed when it does not.
-pub fn compare_document(root: &Path, document: &mut Document) -> Compared {
-    compare_one(
+/// Compares one document with the disk, taking its content: deflated into
+/// the change when it differs (or dropped, with [`Hold::Path`]), freed when
+/// it does not.
+pub fn compare_document(root: &Path, document: &mut Document, hold: Hold) -> Compared {
+    Ok(compare_one(
         root,
         &document.path,
         document.kind,
         std::mem::take(&mut document.content),
-    )
+        hold,
+    )?
+    .map(Box::new))
 }
 
 /// The changes from `compared` (one per document of `plan`, in its order;
@@ -106,9 +149,12 @@ pub fn finish(
     seen: Option<&[String]>,
 ) -> Result<Changes, ConflictError> {
     let mut changes = Changes::default();
+    changes
+        .changes
+        .reserve_exact(compared.iter().filter(|c| matches!(c, Ok(Some(_)))).count());
     for result in compared {
         match result? {
-            Some(change) => changes.changes.push(change),
+            Some(change) => changes.changes.push(*change),
             None => changes.unchanged += 1,
         }
     }
@@ -137,6 +183,7 @@ fn compare_one(
     rel: &str,
     kind: Kind,
     fresh: String,
+    hold: Hold,
 ) -> Result<Option<Change>, ConflictError> {
     let path = root.join(rel);
     if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -144,11 +191,20 @@ fn compare_one(
             path: rel.to_owned(),
         });
     }
+    let deflated = |content: &[u8]| match hold {
+        Hold::Content => Blob::new(content)
+            .map(Some)
+            .map_err(|source| ConflictError::Deflate {
+                path: rel.to_owned(),
+                source,
+            }),
+        Hold::Path => Ok(None),
+    };
     let Some(existing) = read(root, rel)? else {
         return Ok(Some(Change::Write {
             path: rel.to_owned(),
-            content: fresh.into_bytes(),
-            previous: None,
+            content: deflated(fresh.as_bytes())?,
+            previous: Previous::Absent,
         }));
     };
     if !is_generated(&existing) {
@@ -170,8 +226,8 @@ fn compare_one(
     }
     Ok(Some(Change::Write {
         path: rel.to_owned(),
-        content,
-        previous: Some(existing),
+        content: deflated(&content)?,
+        previous: Previous::Id(BlobId::of(&existing)),
     }))
 }
 
@@ -281,15 +337,17 @@ pub struct Applied<'c> {
 }
 
 /// Applies changes atomically, file by file; on any failure, everything
-/// already changed is put back as it was and the failing path is returned.
+/// already changed is put back as it was (old contents known by id only
+/// from `stored`) and the failing path is returned.
 pub fn apply<'c>(
     root: &Path,
     changes: &'c [Change],
+    stored: Stored<'_>,
 ) -> Result<Applied<'c>, (String, std::io::Error)> {
     let mut applied = Applied::default();
     for change in changes {
         if let Err(error) = apply_one(root, change, &mut applied.created) {
-            restore(root, &applied);
+            restore(root, &applied, stored);
             return Err((change.path().to_owned(), error));
         }
         applied.changes.push(change);
@@ -300,22 +358,32 @@ pub fn apply<'c>(
 /// Puts everything [`apply`] did back, newest first (also used when the
 /// commit after writing fails): old contents return, in folders recreated
 /// if a removal emptied them; new files go, and so do the folders made for
-/// them, while any folder that was there before stays. Returns the paths
-/// that could not be put back.
-pub fn restore(root: &Path, applied: &Applied<'_>) -> Vec<String> {
+/// them, while any folder that was there before stays. Old contents known
+/// by blob id only come from `stored`. Returns the paths that could not be
+/// put back.
+pub fn restore(root: &Path, applied: &Applied<'_>, stored: Stored<'_>) -> Vec<String> {
     let mut failed = Vec::new();
     for change in applied.changes.iter().rev() {
         let path = root.join(change.path());
+        let put_back = |old: &[u8]| {
+            path.parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .and_then(|()| write_atomic(&path, old))
+        };
         let result = match change {
             Change::Write {
-                previous: Some(old),
+                previous: Previous::Held(old),
                 ..
             }
-            | Change::Remove { previous: old, .. } => path
-                .parent()
-                .map_or(Ok(()), fs::create_dir_all)
-                .and_then(|()| write_atomic(&path, old)),
-            Change::Write { previous: None, .. } => match fs::remove_file(&path) {
+            | Change::Remove { previous: old, .. } => put_back(old),
+            Change::Write {
+                previous: Previous::Id(id),
+                ..
+            } => stored(*id).and_then(|old| put_back(&old)),
+            Change::Write {
+                previous: Previous::Absent,
+                ..
+            } => match fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
                 _ => Ok(()),
             },
@@ -337,10 +405,16 @@ fn apply_one(root: &Path, change: &Change, created: &mut Vec<PathBuf>) -> std::i
     refuse_symlinked_parents(root, &path)?;
     match change {
         Change::Write { content, .. } => {
+            let content = content
+                .as_ref()
+                .ok_or_else(|| {
+                    std::io::Error::other("its content was not kept (planned for a report only)")
+                })?
+                .content()?;
             if let Some(parent) = path.parent() {
                 create_folders(parent, created)?;
             }
-            write_atomic(&path, content)
+            write_atomic(&path, &content)
         }
         Change::Remove { .. } => {
             #[cfg(debug_assertions)]
@@ -453,9 +527,13 @@ mod apply_tests {
     fn new_file(path: &str, content: &str) -> Change {
         Change::Write {
             path: path.to_owned(),
-            content: content.as_bytes().to_vec(),
-            previous: None,
+            content: Some(Blob::new(content.as_bytes()).expect("deflate")),
+            previous: Previous::Absent,
         }
+    }
+
+    fn nothing_stored(_: BlobId) -> std::io::Result<Vec<u8>> {
+        Err(std::io::Error::other("nothing stored"))
     }
 
     fn removal(path: &str, previous: &str) -> Change {
@@ -477,7 +555,7 @@ mod apply_tests {
             new_file("kept/new/deeper/b.md", "b\n"),
             removal("gone/old.md", "old\n"),
         ];
-        let applied = apply(root, &changes).expect("applied");
+        let applied = apply(root, &changes, &nothing_stored).expect("applied");
         assert!(
             !root.join("gone").exists(),
             "a folder emptied by a removal goes"
@@ -486,7 +564,10 @@ mod apply_tests {
             applied.created,
             [root.join("kept/new"), root.join("kept/new/deeper")]
         );
-        assert_eq!(restore(root, &applied), Vec::<String>::new());
+        assert_eq!(
+            restore(root, &applied, &nothing_stored),
+            Vec::<String>::new()
+        );
         assert!(
             root.join("kept/empty").is_dir(),
             "a folder that was there stays"
@@ -515,7 +596,7 @@ mod apply_tests {
             removal("old.md", "old\n"),
             new_file("link/b.md", "b\n"),
         ];
-        let (path, error) = apply(root, &changes).expect_err("refused");
+        let (path, error) = apply(root, &changes, &nothing_stored).expect_err("refused");
         assert_eq!(path, "link/b.md");
         assert!(error.to_string().contains("symbolic link"), "{error}");
         assert!(!root.join("new").exists());
