@@ -11,6 +11,7 @@
 //! tests compare this module's trees with the full path's.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 
 use serde_saphyr::granit_parser::ScalarStyle;
@@ -29,6 +30,7 @@ pub(super) fn parse(text: &str) -> Option<SNode> {
         number: 1,
         nodes: 0,
         depth: 0,
+        column: Cell::new((0, 0, 0)),
     };
     let first = reader.peek().ok()??;
     if first.indent != 0 || is_item(reader.body(first)) {
@@ -94,6 +96,8 @@ struct Reader<'t> {
     number: usize,
     nodes: usize,
     depth: usize,
+    /// The last position's line start, byte and character column.
+    column: Cell<(usize, usize, usize)>,
 }
 
 impl<'t> Reader<'t> {
@@ -141,13 +145,22 @@ impl<'t> Reader<'t> {
         &self.text[line.start + line.indent..line.end]
     }
 
+    /// The position of byte `at` of `line`. Columns count characters; the
+    /// count carries on from the previous position on the same line, so a
+    /// long line of flow items is not counted over and over.
     fn pos(&self, line: Line, at: usize) -> Pos {
-        let before = &self.text[line.start..at];
-        let chars = if before.is_ascii() {
-            before.len()
-        } else {
-            before.chars().count()
+        let (start, from, chars) = match self.column.get() {
+            (start, from, chars) if start == line.start && from <= at => (start, from, chars),
+            _ => (line.start, line.start, 0),
         };
+        let before = &self.text[from..at];
+        let chars = chars
+            + if before.is_ascii() {
+                before.len()
+            } else {
+                before.chars().count()
+            };
+        self.column.set((start, at, chars));
         Pos {
             line: line.number,
             column: chars + 1,
