@@ -308,7 +308,7 @@ fn discover(root: &Path, dir: &Path) -> Result<Found> {
     let mut entries = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| read_error(dir, e))? {
         let entry = entry.map_err(|e| read_error(dir, e))?;
-        if !entry.file_name().to_string_lossy().starts_with('.') {
+        if !is_hidden(&entry.file_name()) {
             entries.push(entry.path());
         }
     }
@@ -334,7 +334,7 @@ fn discover_below(root: &Path, path: &Path) -> Result<Found> {
         .follow_links(false)
         .follow_root_links(false)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().map_or_else(|| path.to_owned(), Path::to_owned);
@@ -363,6 +363,12 @@ fn discover_below(root: &Path, path: &Path) -> Result<Found> {
         }
     }
     Ok(found)
+}
+
+/// Whether a folder entry is hidden: neither discovery nor the search for
+/// stale documents looks at or below one.
+pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
 }
 
 /// `path` relative to `root`, `/`-separated.

@@ -280,7 +280,7 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
         .iter()
         .filter_map(|folder| fs::read_dir(root.join(folder)).ok())
         .flat_map(|entries| entries.filter_map(Result::ok))
-        .filter(|entry| !is_hidden(&entry.file_name()))
+        .filter(|entry| !crate::load::is_hidden(&entry.file_name()))
         .map(|entry| entry.path())
         .collect::<Vec<PathBuf>>()
         .par_iter()
@@ -289,7 +289,9 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
                 .follow_links(false)
                 .follow_root_links(false)
                 .into_iter()
-                .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
+                .filter_entry(|entry| {
+                    entry.depth() == 0 || !crate::load::is_hidden(entry.file_name())
+                })
                 .filter_map(Result::ok)
                 .filter(|entry| {
                     entry.file_type().is_file()
@@ -304,11 +306,6 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
     candidates.sort();
     candidates.dedup();
     candidates
-}
-
-/// Hidden entries are never rolecall's, as record discovery holds too.
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
 }
 
 fn first_line_is_generated(path: &Path) -> bool {
