@@ -21,6 +21,7 @@ mod identity;
 mod index;
 mod objects;
 mod pack;
+mod pack_index;
 mod state;
 #[cfg(test)]
 mod test_support;

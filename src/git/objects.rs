@@ -1,12 +1,14 @@
 //! Writing new blobs into the object database: loose objects for a few,
-//! one pack for many.
+//! one pack for many, with the index rolecall writes for it.
 
 use std::collections::HashSet;
+use std::fs;
+use std::io;
 
 use git2::{ObjectType, OdbLookupFlags, Oid};
 
 use super::commit::{Planned, oid};
-use super::{GitError, Repository, git, pack};
+use super::{GitError, Repository, git, pack, pack_index};
 use crate::blob::{Blob, BlobId};
 
 /// Above this many new blobs, they are written as one pack instead of loose objects.
@@ -26,11 +28,9 @@ impl Repository {
             .map(|(_, blob)| blob)
             .collect();
         if missing.len() > PACK_THRESHOLD {
-            let context = "write the blobs as a pack";
-            let mut writer = odb.packwriter().map_err(git(context))?;
-            pack::write_blob_pack(&mut writer, &missing).map_err(|error| self.pack_error(error))?;
-            writer.commit().map_err(git(context))?;
-            return odb.refresh().map_err(git(context));
+            let ids = missing.iter().map(|blob| blob.id().0).collect();
+            self.store_pack(ids, |out| pack::write_blob_pack(out, &missing))?;
+            return odb.refresh().map_err(git("write the blobs as a pack"));
         }
         for blob in missing {
             let content = blob.content().map_err(|error| GitError::Io {
@@ -60,10 +60,12 @@ impl Repository {
         let context = "write the new trees as a pack";
         let odb = self.inner.odb().map_err(git(context))?;
         let scratch_odb = scratch.odb().map_err(git(context))?;
-        let mut trees = Vec::new();
+        let (mut trees, mut ids) = (Vec::new(), Vec::new());
+        let mut seen = HashSet::new();
         let mut pending = vec![root];
         while let Some(id) = pending.pop() {
-            if odb.exists(id) {
+            // Two folders with the same content are one tree, packed once.
+            if !seen.insert(id) || odb.exists(id) {
                 continue;
             }
             // Read raw, not as `Tree`s: each parsed tree would stay in the
@@ -75,33 +77,83 @@ impl Repository {
                 error: git2::Error::from_str("a new tree could not be read back"),
             })?);
             trees.push(object.data().to_vec());
+            let mut raw = [0u8; 20];
+            raw.copy_from_slice(id.as_bytes());
+            ids.push(raw);
         }
         let trees: Vec<&[u8]> = trees.iter().map(Vec::as_slice).collect();
-        self.write_pack(&odb, pack::TREE, &trees, context)
-    }
-
-    /// Writes `objects` (all of pack type `kind`) as a single pack, streamed into libgit2's
-    /// indexer (which verifies it and writes its index) and never held whole in memory.
-    fn write_pack(
-        &self,
-        odb: &git2::Odb<'_>,
-        kind: u8,
-        objects: &[&[u8]],
-        context: &'static str,
-    ) -> Result<(), GitError> {
-        let mut writer = odb.packwriter().map_err(git(context))?;
-        pack::write_pack(&mut writer, kind, objects).map_err(|error| self.pack_error(error))?;
-        writer.commit().map_err(git(context))?;
+        self.store_pack(ids, |out| pack::write_pack(out, pack::TREE, &trees))?;
         odb.refresh().map_err(git(context))
     }
 
-    fn pack_error(&self, error: std::io::Error) -> GitError {
-        GitError::Io {
+    /// Stores a pack that `write` produces, of the objects `ids` in its
+    /// order, with its index, in the pack folder: both are written to
+    /// temporary files there and renamed into place, the pack first, so
+    /// git sees the pack only once its index is complete. The object
+    /// database still needs a refresh to see it.
+    fn store_pack(
+        &self,
+        ids: Vec<[u8; 20]>,
+        write: impl FnOnce(&mut fs::File) -> io::Result<pack::Packed>,
+    ) -> Result<(), GitError> {
+        let folder = self.git_dir().join("objects/pack");
+        let failed = |error| GitError::Io {
             action: "write a pack into",
-            path: self.git_dir().join("objects/pack"),
+            path: folder.clone(),
             error,
+        };
+        fs::create_dir_all(&folder).map_err(failed)?;
+        let temporary = |prefix| {
+            tempfile::Builder::new()
+                .prefix(prefix)
+                .tempfile_in(&folder)
+                .map_err(failed)
+        };
+        let mut pack_file = temporary("tmp_pack_")?;
+        let packed = write(pack_file.as_file_mut()).map_err(failed)?;
+        if packed.entries.len() != ids.len() {
+            return Err(failed(io::Error::other(
+                "the pack and its ids differ in number",
+            )));
         }
+        let entries = ids
+            .into_iter()
+            .zip(packed.entries)
+            .map(|(id, (offset, crc))| pack_index::Indexed { id, offset, crc })
+            .collect();
+        let mut index_file = temporary("tmp_idx_")?;
+        pack_index::write_index(
+            &mut io::BufWriter::new(index_file.as_file_mut()),
+            entries,
+            packed.hash,
+        )
+        .map_err(failed)?;
+        // A pack is named after its trailer, a SHA-1 like an object id.
+        let name = format!(
+            "pack-{}",
+            Oid::from_bytes(&packed.hash).map_err(git("name a pack"))?
+        );
+        for (file, extension) in [(pack_file, "pack"), (index_file, "idx")] {
+            read_only(file.as_file()).map_err(failed)?;
+            file.persist(folder.join(format!("{name}.{extension}")))
+                .map_err(|error| failed(error.error))?;
+        }
+        Ok(())
     }
+}
+
+/// Makes a finished pack file read-only, as git leaves them.
+#[cfg(unix)]
+fn read_only(file: &fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    file.set_permissions(fs::Permissions::from_mode(0o444))
+}
+
+#[cfg(not(unix))]
+fn read_only(file: &fs::File) -> io::Result<()> {
+    let mut permissions = file.metadata()?.permissions();
+    permissions.set_readonly(true);
+    file.set_permissions(permissions)
 }
 
 /// The ids of the subtrees a raw tree object lists (entries `{mode}

@@ -1,15 +1,15 @@
 //! The pack format for many new objects (a render's blobs, then its trees):
-//! a version 2 pack of whole (undeltified) zlib-deflated objects, streamed
-//! into libgit2's indexer, which checks the trailer and computes every
-//! object's id. Blobs arrive deflated already ([`Blob`]); trees are
-//! deflated here, in parallel.
+//! a version 2 pack of whole (undeltified) zlib-deflated objects. Blobs
+//! arrive deflated already ([`Blob`]); trees are deflated here, in
+//! parallel. The writer reports each entry's offset and CRC-32 and the
+//! pack's hash, which is all its index needs besides the ids.
 
 use std::io::{self, BufWriter, Write};
 use std::sync::mpsc;
 use std::thread;
 
-use flate2::Compression;
 use flate2::write::ZlibEncoder;
+use flate2::{Compression, Crc};
 use rayon::prelude::*;
 
 use crate::blob::Blob;
@@ -22,13 +22,19 @@ const BATCH: usize = 2048;
 pub(super) const TREE: u8 = 2;
 pub(super) const BLOB: u8 = 3;
 
+/// What writing a pack tells its index: each entry's offset and CRC-32,
+/// in the order the objects were given, and the pack's SHA-1 trailer.
+pub(super) struct Packed {
+    pub entries: Vec<(u64, u32)>,
+    pub hash: [u8; 20],
+}
+
 /// Writes `blobs` as one pack into `out`: header, one entry per blob (its
 /// type-and-size header, then its zlib stream as held), SHA-1 trailer.
-pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&Blob]) -> io::Result<()> {
+pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&Blob]) -> io::Result<Packed> {
     let mut out = Trailed::start(out, blobs.len())?;
     for blob in blobs {
-        out.write_all(&entry_header(BLOB, blob.size()))?;
-        out.write_all(blob.zlib())?;
+        out.write_entry(&[&entry_header(BLOB, blob.size()), blob.zlib()])?;
     }
     out.finish()
 }
@@ -36,7 +42,7 @@ pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&Blob]) -> io::Resu
 /// Writes `objects`, all of type `kind` ([`BLOB`] or [`TREE`]), as one pack into `out`:
 /// header, one entry per object, SHA-1 trailer. Entries are deflated in parallel on another
 /// thread while `out` consumes earlier batches.
-pub(super) fn write_pack(out: &mut impl Write, kind: u8, blobs: &[&[u8]]) -> io::Result<()> {
+pub(super) fn write_pack(out: &mut impl Write, kind: u8, blobs: &[&[u8]]) -> io::Result<Packed> {
     let mut out = Trailed::start(out, blobs.len())?;
     thread::scope(|scope| {
         // Two batches in flight: one being written while the next is deflated.
@@ -52,7 +58,7 @@ pub(super) fn write_pack(out: &mut impl Write, kind: u8, blobs: &[&[u8]]) -> io:
         });
         for entries in deflated {
             for entry in entries? {
-                out.write_all(&entry)?;
+                out.write_entry(&[&entry])?;
             }
         }
         Ok::<_, io::Error>(())
@@ -93,12 +99,14 @@ fn low_bits(value: usize, mask: u8) -> u8 {
     u8::try_from(value & usize::from(mask)).unwrap_or(mask)
 }
 
-/// A writer that hashes everything written through it, for the pack's SHA-1 trailer. It
-/// buffers, so the many small pieces of a pack reach `inner` (libgit2's indexer, which writes
-/// each piece it is given to its file) in large writes.
+/// A writer that hashes everything written through it, for the pack's SHA-1 trailer, and notes
+/// where each entry starts and its CRC-32. It buffers, so the many small pieces of a pack reach
+/// `inner` in large writes.
 struct Trailed<'w, W: Write> {
     inner: BufWriter<&'w mut W>,
     hash: sha1_smol::Sha1,
+    written: u64,
+    entries: Vec<(u64, u32)>,
 }
 
 impl<'w, W: Write> Trailed<'w, W> {
@@ -109,6 +117,8 @@ impl<'w, W: Write> Trailed<'w, W> {
         let mut out = Trailed {
             inner: BufWriter::with_capacity(1 << 16, inner),
             hash: sha1_smol::Sha1::new(),
+            written: 0,
+            entries: Vec::with_capacity(count as usize),
         };
         out.write_all(b"PACK")?;
         out.write_all(&2u32.to_be_bytes())?;
@@ -117,14 +127,31 @@ impl<'w, W: Write> Trailed<'w, W> {
     }
 
     /// Appends the SHA-1 of everything written so far.
-    fn finish(mut self) -> io::Result<()> {
-        let trailer = self.hash.digest().bytes();
-        self.inner.write_all(&trailer)?;
-        self.inner.flush()
+    fn finish(mut self) -> io::Result<Packed> {
+        let hash = self.hash.digest().bytes();
+        self.inner.write_all(&hash)?;
+        self.inner.flush()?;
+        Ok(Packed {
+            entries: self.entries,
+            hash,
+        })
+    }
+
+    /// Writes one entry from its `pieces`, noting its offset and CRC-32.
+    fn write_entry(&mut self, pieces: &[&[u8]]) -> io::Result<()> {
+        let mut crc = Crc::new();
+        let start = self.written;
+        for piece in pieces {
+            crc.update(piece);
+            self.write_all(piece)?;
+        }
+        self.entries.push((start, crc.sum()));
+        Ok(())
     }
 
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.hash.update(bytes);
+        self.written += bytes.len() as u64;
         self.inner.write_all(bytes)
     }
 }
