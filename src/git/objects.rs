@@ -133,10 +133,22 @@ impl Repository {
             "pack-{}",
             Oid::from_bytes(&packed.hash).map_err(git("name a pack"))?
         );
-        for (file, extension) in [(pack_file, "pack"), (index_file, "idx")] {
-            read_only(file.as_file()).map_err(failed)?;
-            file.persist(folder.join(format!("{name}.{extension}")))
-                .map_err(|error| failed(error.error))?;
+        let pack_path = folder.join(format!("{name}.pack"));
+        let index_path = folder.join(format!("{name}.idx"));
+        if index_path.exists() {
+            // The same pack, byte for byte, is there already (the temporary
+            // files go when dropped).
+            return Ok(());
+        }
+        read_only(pack_file.as_file()).map_err(failed)?;
+        read_only(index_file.as_file()).map_err(failed)?;
+        pack_file
+            .persist(&pack_path)
+            .map_err(|error| failed(error.error))?;
+        if let Err(error) = index_file.persist(&index_path) {
+            // A pack without its index is invisible to git; take it away.
+            let _ = fs::remove_file(&pack_path);
+            return Err(failed(error.error));
         }
         Ok(())
     }
