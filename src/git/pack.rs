@@ -99,13 +99,42 @@ fn low_bits(value: usize, mask: u8) -> u8 {
     u8::try_from(value & usize::from(mask)).unwrap_or(mask)
 }
 
-/// A writer that hashes everything written through it, for the pack's SHA-1 trailer, and notes
-/// where each entry starts and its CRC-32. It buffers, so the many small pieces of a pack reach
-/// `inner` in large writes.
-struct Trailed<'w, W: Write> {
-    inner: BufWriter<&'w mut W>,
+/// A writer that hashes everything written through it and ends with that SHA-1, as a pack and
+/// its index both do.
+pub(super) struct Hashed<W: Write> {
+    inner: W,
     hash: sha1_smol::Sha1,
     written: u64,
+}
+
+impl<W: Write> Hashed<W> {
+    pub(super) fn new(inner: W) -> Self {
+        Hashed {
+            inner,
+            hash: sha1_smol::Sha1::new(),
+            written: 0,
+        }
+    }
+
+    pub(super) fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.hash.update(bytes);
+        self.written += bytes.len() as u64;
+        self.inner.write_all(bytes)
+    }
+
+    /// Appends the SHA-1 of everything written so far, flushes, and returns the SHA-1.
+    pub(super) fn finish(mut self) -> io::Result<[u8; 20]> {
+        let hash = self.hash.digest().bytes();
+        self.inner.write_all(&hash)?;
+        self.inner.flush()?;
+        Ok(hash)
+    }
+}
+
+/// A pack being written: a [`Hashed`] writer that also notes where each entry starts and its
+/// CRC-32. It buffers, so the many small pieces of a pack reach `inner` in large writes.
+struct Trailed<'w, W: Write> {
+    out: Hashed<BufWriter<&'w mut W>>,
     entries: Vec<(u64, u32)>,
 }
 
@@ -114,45 +143,34 @@ impl<'w, W: Write> Trailed<'w, W> {
     fn start(inner: &'w mut W, count: usize) -> io::Result<Self> {
         let count =
             u32::try_from(count).map_err(|_| io::Error::other("too many objects for one pack"))?;
-        let mut out = Trailed {
-            inner: BufWriter::with_capacity(1 << 16, inner),
-            hash: sha1_smol::Sha1::new(),
-            written: 0,
-            entries: Vec::with_capacity(count as usize),
-        };
+        let mut out = Hashed::new(BufWriter::with_capacity(1 << 16, inner));
         out.write_all(b"PACK")?;
         out.write_all(&2u32.to_be_bytes())?;
         out.write_all(&count.to_be_bytes())?;
-        Ok(out)
+        Ok(Trailed {
+            out,
+            entries: Vec::with_capacity(count as usize),
+        })
     }
 
     /// Appends the SHA-1 of everything written so far.
-    fn finish(mut self) -> io::Result<Packed> {
-        let hash = self.hash.digest().bytes();
-        self.inner.write_all(&hash)?;
-        self.inner.flush()?;
+    fn finish(self) -> io::Result<Packed> {
         Ok(Packed {
+            hash: self.out.finish()?,
             entries: self.entries,
-            hash,
         })
     }
 
     /// Writes one entry from its `pieces`, noting its offset and CRC-32.
     fn write_entry(&mut self, pieces: &[&[u8]]) -> io::Result<()> {
         let mut crc = Crc::new();
-        let start = self.written;
+        let start = self.out.written;
         for piece in pieces {
             crc.update(piece);
-            self.write_all(piece)?;
+            self.out.write_all(piece)?;
         }
         self.entries.push((start, crc.sum()));
         Ok(())
-    }
-
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.hash.update(bytes);
-        self.written += bytes.len() as u64;
-        self.inner.write_all(bytes)
     }
 }
 

@@ -4,6 +4,8 @@
 
 use std::io::{self, Write};
 
+use super::pack::Hashed;
+
 /// One pack entry as the index lists it.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Indexed {
@@ -31,10 +33,7 @@ pub(super) fn write_index(
     if entries.windows(2).any(|pair| pair[0].id == pair[1].id) {
         return Err(io::Error::other("an object appears twice in the pack"));
     }
-    let mut out = Hashed {
-        inner: out,
-        hash: sha1_smol::Sha1::new(),
-    };
+    let mut out = Hashed::new(out);
     out.write_all(b"\xfftOc")?;
     out.write_all(&2u32.to_be_bytes())?;
     let mut fanout = [0u32; 256];
@@ -69,22 +68,7 @@ pub(super) fn write_index(
         out.write_all(&offset.to_be_bytes())?;
     }
     out.write_all(&pack_hash)?;
-    let own = out.hash.digest().bytes();
-    out.inner.write_all(&own)?;
-    out.inner.flush()
-}
-
-/// A writer that hashes what goes through it, for the index's trailer.
-struct Hashed<'w, W> {
-    inner: &'w mut W,
-    hash: sha1_smol::Sha1,
-}
-
-impl<W: Write> Hashed<'_, W> {
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.hash.update(bytes);
-        self.inner.write_all(bytes)
-    }
+    out.finish().map(drop)
 }
 
 #[cfg(test)]
