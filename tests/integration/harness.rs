@@ -23,6 +23,15 @@ pub struct Run {
 }
 
 impl Run {
+    /// What a finished process printed and how it exited.
+    pub fn from_output(output: &std::process::Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     /// Asserts the exit code, showing the output when it differs.
     #[track_caller]
     pub fn code(&self, expected: i32) -> &Self {
@@ -214,6 +223,19 @@ impl Project {
         self.git_ok(&["add", "-A"]);
         self.git_ok(&["commit", "-q", "-m", message]);
     }
+}
+
+/// The rolecall binary under test.
+pub const ROLECALL: &str = env!("CARGO_BIN_EXE_rolecall");
+
+/// `program` to run in `dir`, isolated from the user's git configuration
+/// like the harness's runs. `home` is the temporary folder the test works
+/// in: HOME is its `.home`, and repository discovery stops above it.
+pub fn isolated(program: impl AsRef<std::ffi::OsStr>, dir: &Path, home: &Path) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(dir);
+    isolate(&mut command, home);
+    command
 }
 
 /// Keeps the user's git configuration and colour settings out of tests.

@@ -14,4 +14,5 @@ mod faults;
 mod render_cache;
 mod render_docs;
 mod render_safety;
+mod repo_shapes;
 mod schema;
