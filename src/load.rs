@@ -190,7 +190,7 @@ fn parse_into(rel: &str, bytes: &[u8], findings: &mut Vec<Finding>) -> Parsed {
         Ok(None) => Parsed::Empty,
         Err(failure) => {
             findings.push(
-                Finding::new(Code::Syntax, rel, failure.pos, failure.message)
+                Finding::new(failure.code, rel, failure.pos, failure.message)
                     .maybe_help(failure.help),
             );
             Parsed::Broken

@@ -12,11 +12,11 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashSet;
 
 use serde_saphyr::granit_parser::ScalarStyle;
 
-use super::fast::{FEW_KEYS, MAX_NODES, resolve};
+use super::fast::{MAX_NODES, resolve};
+use super::mapping_keys::MappingKeys;
 use super::node::{MAX_DEPTH, Node, Pos, SNode, Scalar};
 
 /// The tree of `text`, or `None` when another path must read it.
@@ -184,6 +184,7 @@ impl<'t> Reader<'t> {
             node: Node::Scalar(scalar),
             pos,
             bytes: Some((start, len)),
+            anchored: None,
         })
     }
 
@@ -202,24 +203,11 @@ impl<'t> Reader<'t> {
         self.enter()?;
         let pos = self.pos(line, key);
         let mut entries: Vec<(SNode, SNode)> = Vec::new();
-        let mut keys: HashSet<&str> = HashSet::new();
+        let mut keys = MappingKeys::default();
         let (mut line, mut key) = (line, key);
         loop {
             let (name, entry) = self.entry(line, key, indent)?;
-            let taken = if entries.len() < FEW_KEYS {
-                entries
-                    .iter()
-                    .any(|(k, _)| k.bytes.is_some_and(|(s, l)| &self.text[s..s + l] == name))
-            } else {
-                if keys.is_empty() {
-                    keys = entries
-                        .iter()
-                        .filter_map(|(k, _)| k.bytes.map(|(s, l)| &self.text[s..s + l]))
-                        .collect();
-                }
-                !keys.insert(name)
-            };
-            if taken {
+            if keys.repeats(name, &entries) {
                 return None;
             }
             entries.push(entry);
@@ -237,6 +225,7 @@ impl<'t> Reader<'t> {
             node: Node::Map(entries),
             pos,
             bytes: None,
+            anchored: None,
         })
     }
 
@@ -309,6 +298,7 @@ impl<'t> Reader<'t> {
             node: Node::Seq(items),
             pos,
             bytes: None,
+            anchored: None,
         })
     }
 
@@ -329,6 +319,7 @@ impl<'t> Reader<'t> {
                     node: Node::Map(Vec::new()),
                     pos: self.pos(line, at),
                     bytes: None,
+                    anchored: None,
                 }
             }
             b'"' | b'\'' => self.quoted(line, at)?,
@@ -430,6 +421,7 @@ impl<'t> Reader<'t> {
             node: Node::Seq(items),
             pos: self.pos(line, at),
             bytes: None,
+            anchored: None,
         })
     }
 
