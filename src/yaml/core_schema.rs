@@ -36,11 +36,15 @@ pub(super) fn typed(text: &str) -> Option<Scalar> {
 
 /// `[-+]?[0-9]+` (decimal, leading zeros allowed), `0o[0-7]+`, `0x[0-9a-fA-F]+`.
 fn integer(text: &str) -> Option<Scalar> {
+    // serde-saphyr leaves hexadecimal and octal spellings past `u64` as
+    // text, and so does rolecall: no record needs them as numbers.
+    let within_u64 =
+        |scalar: &Scalar| matches!(scalar, Scalar::Int(value) if u64::try_from(*value).is_ok());
     if let Some(hex) = text.strip_prefix("0x") {
-        return digits(hex, 16, false);
+        return digits(hex, 16, false).filter(within_u64);
     }
     if let Some(octal) = text.strip_prefix("0o") {
-        return digits(octal, 8, false);
+        return digits(octal, 8, false).filter(within_u64);
     }
     match text.as_bytes().first() {
         Some(b'-') => digits(&text[1..], 10, true),

@@ -200,7 +200,7 @@ enum RawNode {
 }
 
 /// The conversion of serde-saphyr's tree, which needs the source text to
-/// tell plain scalars from quoted ones.
+/// type numbers as they are written.
 struct Convert<'t> {
     text: &'t str,
 }
@@ -223,9 +223,15 @@ impl Convert<'_> {
         let node = match value {
             RawNode::Scalar(scalar) => {
                 let written = range(defined);
-                let scalar = match written.and_then(|w| self.plain(w, &scalar, tag.is_some())) {
-                    Some(plain) => core_schema::resolve_plain(plain.into()),
-                    None => scalar,
+                // The library types only plain scalars (quoted and block
+                // ones are text); where it made a number, the core schema
+                // has the last word, from the text as written.
+                let spelled = written.and_then(|(start, len)| self.text.get(start..start + len));
+                let scalar = match (scalar, spelled) {
+                    (Scalar::Int(_) | Scalar::Float(_), Some(spelled)) if tag.is_none() => {
+                        core_schema::resolve_plain(spelled.into())
+                    }
+                    (scalar, _) => scalar,
                 };
                 return Ok(SNode {
                     node: Node::Scalar(scalar),
@@ -252,30 +258,6 @@ impl Convert<'_> {
             pos,
             bytes: None,
             anchored: None,
-        })
-    }
-
-    /// The text of an untagged plain scalar written at `range`, which the
-    /// core schema types; `None` for a quoted or block scalar, or a tagged
-    /// one, which keep the library's value.
-    fn plain<'s>(
-        &'s self,
-        (start, len): (usize, usize),
-        scalar: &'s Scalar,
-        tagged: bool,
-    ) -> Option<&'s str> {
-        if tagged {
-            return None;
-        }
-        let written = self.text.get(start..start + len)?;
-        if written.starts_with(['"', '\'', '|', '>']) {
-            return None;
-        }
-        // A plain string is its own content (folded when it spans lines);
-        // a typed scalar is one line, written as it reads.
-        Some(match scalar {
-            Scalar::Str(content) => content,
-            _ => written,
         })
     }
 }
