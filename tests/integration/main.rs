@@ -15,3 +15,4 @@ mod render_cache;
 mod render_docs;
 mod render_safety;
 mod schema;
+mod yaml_scalars;
