@@ -203,13 +203,16 @@ mod tests {
     }
 
     #[test]
-    fn integers_too_large_for_i128_are_still_numbers() {
+    fn decimals_too_large_for_i128_are_still_numbers() {
         let digits = "1".repeat(45);
         assert!(matches!(read(&digits), Scalar::Float(f) if f > 1e44));
-        assert!(matches!(
-            read(&format!("0x{}", "f".repeat(40))),
-            Scalar::Float(_)
-        ));
+        let hex = format!("0x{}", "f".repeat(17));
+        assert_eq!(
+            read(&hex),
+            Scalar::Str(hex.clone()),
+            "as serde-saphyr has it"
+        );
+        assert_eq!(read("0xffffffffffffffff"), Scalar::Int(u64::MAX.into()));
     }
 
     #[test]
