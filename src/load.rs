@@ -2,6 +2,8 @@
 //! each parsed with positions. Problems in the files become `syntax` and
 //! `schema` findings; only I/O failures are errors.
 
+mod files;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,9 @@ use crate::check::{Code, Finding};
 use crate::error::{Error, Result};
 use crate::model::{Config, Incident, Roster, record};
 use crate::yaml::{self, Pos, Reader};
+use files::Located;
+
+pub use files::is_record_name;
 
 /// One record file and what could be read from it.
 #[derive(Debug)]
@@ -125,11 +130,21 @@ pub fn load_config(
 ) -> Result<(Config, Option<String>, bool)> {
     let path = match explicit {
         Some(p) => root.join(p),
-        None => root.join("rolecall.yaml"),
+        None => match files::locate(&root.join("rolecall.yaml"))? {
+            Located::File(path) => path,
+            Located::Missing => return Ok((Config::builtin(), None, true)),
+            Located::Several(names) => {
+                findings.push(several(
+                    root,
+                    root,
+                    &names,
+                    "configuration file",
+                    "rolecall.yaml",
+                ));
+                return Ok((Config::builtin(), None, false));
+            }
+        },
     };
-    if explicit.is_none() && !path.is_file() {
-        return Ok((Config::builtin(), None, true));
-    }
     let bytes = read_file(&path)?;
     let rel = relative(root, &path);
     let root_node = match parse_into(&rel, &bytes, findings) {
@@ -153,10 +168,23 @@ fn load_roster(
     config: &Config,
     findings: &mut Vec<Finding>,
 ) -> Result<(Option<Roster>, bool)> {
-    let path = root.join(&config.people);
-    if !path.is_file() {
-        return Ok((None, true));
-    }
+    let wanted = root.join(&config.people);
+    let path = match files::locate(&wanted)? {
+        Located::File(path) => path,
+        Located::Missing => return Ok((None, true)),
+        Located::Several(names) => {
+            let name = wanted.file_name().map(|n| n.to_string_lossy().into_owned());
+            let folder = wanted.parent().unwrap_or(root);
+            findings.push(several(
+                root,
+                folder,
+                &names,
+                "roster",
+                name.as_deref().unwrap_or("people.yaml"),
+            ));
+            return Ok((None, false));
+        }
+    };
     let bytes = read_file(&path)?;
     let rel = relative(root, &path);
     let root_node = match parse_into(&rel, &bytes, findings) {
@@ -171,6 +199,21 @@ fn load_roster(
     findings.append(&mut reader.findings);
     let ok = roster.is_some();
     Ok((roster, ok))
+}
+
+/// A finding for two or more files in `folder` that could each be the
+/// `what` (named `name`, in another letter case or with the other
+/// extension); it sits on the first of them, relative to `root`.
+fn several(root: &Path, folder: &Path, names: &[String], what: &str, name: &str) -> Finding {
+    let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let rel = relative(root, &folder.join(&names[0]));
+    Finding::new(
+        Code::Schema,
+        &rel,
+        Pos::START,
+        format!("more than one {what}: {}", listed.join(", ")),
+    )
+    .help(format!("keep one of them, named `{name}`"))
 }
 
 /// What parsing one file gave.
@@ -190,7 +233,7 @@ fn parse_into(rel: &str, bytes: &[u8], findings: &mut Vec<Finding>) -> Parsed {
         Ok(None) => Parsed::Empty,
         Err(failure) => {
             findings.push(
-                Finding::new(Code::Syntax, rel, failure.pos, failure.message)
+                Finding::new(failure.code, rel, failure.pos, failure.message)
                     .maybe_help(failure.help),
             );
             Parsed::Broken
@@ -295,7 +338,8 @@ impl Found {
     }
 }
 
-/// Record files under `dir`, sorted by path: `*.yaml` and `*.yml`, no hidden
+/// Record files under `dir`, sorted by path: `*.yaml` and `*.yml` in any
+/// letter case ([`is_record_name`]), no hidden
 /// entries, no symbolic links followed. The skipped links and the Markdown
 /// files seen on the way come along.
 fn discover(root: &Path, dir: &Path) -> Result<Found> {
@@ -344,7 +388,7 @@ fn discover_below(root: &Path, path: &Path) -> Result<Found> {
             }
         })?;
         let name = entry.file_name().to_string_lossy();
-        let is_record = name.ends_with(".yaml") || name.ends_with(".yml");
+        let is_record = is_record_name(&name);
         if entry.path_is_symlink() {
             if is_record {
                 found.links.push(relative(root, entry.path()));

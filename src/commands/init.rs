@@ -171,14 +171,15 @@ fn write_example(
     })
 }
 
-/// Whether `dir` holds a `*.yaml` or `*.yml` file at any depth.
+/// Whether `dir` holds a record file (`*.yaml` or `*.yml`, any case) at
+/// any depth.
 fn has_records(dir: &Path) -> bool {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(std::result::Result::ok)
         .any(|entry| {
             let name = entry.file_name().to_string_lossy();
-            entry.file_type().is_file() && (name.ends_with(".yaml") || name.ends_with(".yml"))
+            entry.file_type().is_file() && crate::load::is_record_name(&name)
         })
 }
 

@@ -8,15 +8,19 @@
 //! `[]`, `{}` and comments. Anything else, and anything it is not sure of,
 //! gives `None`, and the `fast` module's event-based path reads the text.
 //! Values, positions and byte ranges follow the parser's conventions; the
-//! tests compare this module's trees with the full path's.
+//! `differential` module's tests and fuzz target compare its trees with
+//! serde-saphyr's.
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashSet;
 
 use serde_saphyr::granit_parser::ScalarStyle;
 
-use super::fast::{FEW_KEYS, MAX_NODES, resolve};
+use super::fast::{MAX_NODES, resolve};
+use super::mapping_keys::MappingKeys;
+use syntax::{ends_clean, is_item, plain_characters, skip_spaces, split_key};
+
+mod syntax;
 use super::node::{MAX_DEPTH, Node, Pos, SNode, Scalar};
 
 /// The tree of `text`, or `None` when another path must read it.
@@ -41,31 +45,6 @@ pub(super) fn parse(text: &str) -> Option<SNode> {
         None => Some(root),
         Some(_) => None,
     }
-}
-
-/// Whether every character is one this module reads as the parser does:
-/// printable, with `\n` as the only line break and no tabs.
-fn plain_characters(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
-        let refused = match b {
-            // C1 controls, NEL included.
-            0xc2 => (0x80..=0x9f).contains(&next(1)),
-            // Line and paragraph separators.
-            0xe2 => next(1) == 0x80 && matches!(next(2), 0xa8 | 0xa9),
-            // A byte-order mark inside the text, and the non-characters.
-            0xef => (next(1) == 0xbb && next(2) == 0xbf) || (next(1) == 0xbf && next(2) >= 0xbe),
-            b'\n' | 0x20..=0x7e | 0x80..=0xff => false,
-            _ => true,
-        };
-        if refused {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// One line of the text: byte offsets of its start and of its end (the
@@ -184,6 +163,7 @@ impl<'t> Reader<'t> {
             node: Node::Scalar(scalar),
             pos,
             bytes: Some((start, len)),
+            anchored: None,
         })
     }
 
@@ -202,24 +182,11 @@ impl<'t> Reader<'t> {
         self.enter()?;
         let pos = self.pos(line, key);
         let mut entries: Vec<(SNode, SNode)> = Vec::new();
-        let mut keys: HashSet<&str> = HashSet::new();
+        let mut keys = MappingKeys::default();
         let (mut line, mut key) = (line, key);
         loop {
             let (name, entry) = self.entry(line, key, indent)?;
-            let taken = if entries.len() < FEW_KEYS {
-                entries
-                    .iter()
-                    .any(|(k, _)| k.bytes.is_some_and(|(s, l)| &self.text[s..s + l] == name))
-            } else {
-                if keys.is_empty() {
-                    keys = entries
-                        .iter()
-                        .filter_map(|(k, _)| k.bytes.map(|(s, l)| &self.text[s..s + l]))
-                        .collect();
-                }
-                !keys.insert(name)
-            };
-            if taken {
+            if keys.repeats(name, &entries) {
                 return None;
             }
             entries.push(entry);
@@ -237,6 +204,7 @@ impl<'t> Reader<'t> {
             node: Node::Map(entries),
             pos,
             bytes: None,
+            anchored: None,
         })
     }
 
@@ -309,6 +277,7 @@ impl<'t> Reader<'t> {
             node: Node::Seq(items),
             pos,
             bytes: None,
+            anchored: None,
         })
     }
 
@@ -329,6 +298,7 @@ impl<'t> Reader<'t> {
                     node: Node::Map(Vec::new()),
                     pos: self.pos(line, at),
                     bytes: None,
+                    anchored: None,
                 }
             }
             b'"' | b'\'' => self.quoted(line, at)?,
@@ -430,6 +400,7 @@ impl<'t> Reader<'t> {
             node: Node::Seq(items),
             pos: self.pos(line, at),
             bytes: None,
+            anchored: None,
         })
     }
 
@@ -482,49 +453,6 @@ impl<'t> Reader<'t> {
             _ => Some(node),
         }
     }
-}
-
-/// Whether a line's content is a sequence item.
-fn is_item(body: &str) -> bool {
-    body == "-" || body.starts_with("- ")
-}
-
-/// The plain key of a `key: value` or `key:` line, or `None` when the text
-/// is not one (or not one this module reads).
-fn split_key(body: &str) -> Option<&str> {
-    let bytes = body.as_bytes();
-    if b"-?:,[]{}#&*!|>'\"%@` ".contains(bytes.first()?) {
-        return None;
-    }
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' if bytes[i - 1] == b' ' => return None,
-            b':' => {
-                let key = &body[..i];
-                return (matches!(bytes.get(i + 1), None | Some(b' '))
-                    && !key.ends_with(' ')
-                    && key.len() <= 1024)
-                    .then_some(key);
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-/// Whether what follows a value on its line is nothing, or a comment after
-/// a space.
-fn ends_clean(rest: &str) -> bool {
-    let comment = rest.trim_start_matches(' ');
-    comment.is_empty() || (comment.starts_with('#') && comment.len() < rest.len())
-}
-
-fn skip_spaces(text: &str, from: usize, end: usize) -> usize {
-    from + text.as_bytes()[from.min(end)..end]
-        .iter()
-        .take_while(|&&b| b == b' ')
-        .count()
 }
 
 #[cfg(test)]

@@ -3,24 +3,22 @@
 //! `Spanned` machinery, which costs about as much again as parsing.
 //!
 //! It only handles what it can resolve exactly as the full path does (see
-//! `node::parse_text`): one document of mappings, sequences and scalars with
-//! string keys. Anything else (anchors, aliases, tags, merge keys, scalars
-//! that could be numbers, duplicate keys, a parse error, a document near the
-//! limits) gives `None`, and the full path reads the file and reports.
+//! `library::parse_text`): one document of mappings, sequences and scalars with
+//! string keys. Anything else (anchors, aliases, tags, merge keys, duplicate
+//! keys, a parse error, a document near the limits) gives `None`, and the
+//! full path reads the file and reports.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, Span};
 
+use super::core_schema;
+use super::mapping_keys::{MappingKeys, trim};
 use super::node::{MAX_DEPTH, Node, Pos, SNode, Scalar};
 
 /// Nodes the quick path builds at most; the full path's budget is larger,
 /// so a document it would refuse never gets this far.
 pub(super) const MAX_NODES: usize = 50_000;
-/// Keys up to which a mapping's duplicates are found by comparing each new
-/// key with the ones before it; larger mappings (a roster) use a set.
-pub(super) const FEW_KEYS: usize = 16;
 
 /// The tree of `text`, or `None` when the full path must read it.
 pub(super) fn parse(text: &str) -> Option<SNode> {
@@ -47,6 +45,7 @@ pub(super) fn parse(text: &str) -> Option<SNode> {
                     .byte_offset()
                     .zip(span.end.byte_offset())
                     .map(|(start, end)| (start, end.saturating_sub(start))),
+                anchored: None,
             },
             Event::SequenceStart(_, 0, None) | Event::MappingStart(_, 0, None) => {
                 nodes += 1;
@@ -58,7 +57,7 @@ pub(super) fn parse(text: &str) -> Option<SNode> {
                     pos: pos(&span),
                     items: Vec::new(),
                     entries: is_map.then(Vec::new),
-                    keys: HashSet::new(),
+                    keys: MappingKeys::default(),
                 });
                 continue;
             }
@@ -85,7 +84,7 @@ pub(super) fn parse(text: &str) -> Option<SNode> {
 /// document that parser refuses (too many comments to look past, say) is
 /// refused here too.
 fn parser_options() -> Options {
-    let budget = super::node::budget();
+    let budget = super::library::budget();
     let mut options = Options::default();
     options.simple_key_max_lookahead = budget.simple_key_max_lookahead;
     options.flow_nesting_limit = budget.flow_nesting_limit;
@@ -101,8 +100,8 @@ struct Open {
     items: Vec<SNode>,
     /// `Some` for a mapping.
     entries: Option<Vec<(SNode, SNode)>>,
-    /// A large mapping's keys, trimmed.
-    keys: HashSet<String>,
+    /// A mapping's keys, to find a repeated one.
+    keys: MappingKeys,
 }
 
 impl Open {
@@ -119,17 +118,7 @@ impl Open {
             return None;
         };
         let key = trim(key);
-        let taken = if entries.len() < FEW_KEYS {
-            entries
-                .iter()
-                .any(|(k, _)| matches!(&k.node, Node::Scalar(Scalar::Str(k)) if trim(k) == key))
-        } else {
-            if self.keys.is_empty() {
-                self.keys = entries.iter().filter_map(|(k, _)| key_text(k)).collect();
-            }
-            !self.keys.insert(key.to_owned())
-        };
-        if key == "<<" || taken {
+        if key == "<<" || self.keys.repeats(key, entries) {
             return None;
         }
         // A key waits in `items` for its value.
@@ -146,15 +135,8 @@ impl Open {
             node,
             pos: self.pos,
             bytes: None,
+            anchored: None,
         }
-    }
-}
-
-/// A string key's trimmed text.
-fn key_text(key: &SNode) -> Option<String> {
-    match &key.node {
-        Node::Scalar(Scalar::Str(text)) => Some(trim(text).to_owned()),
-        _ => None,
     }
 }
 
@@ -165,42 +147,17 @@ fn pos(span: &Span) -> Pos {
     }
 }
 
-/// The padding serde-saphyr trims before it types a scalar.
-fn trim(text: &str) -> &str {
-    text.trim_matches([' ', '\t', '\r', '\n'])
-}
-
-/// Types a scalar as serde-saphyr does with strict booleans, or `None`
-/// when it might be a number (the full path knows every spelling).
+/// Types a scalar as the full path does: quoted and block scalars are
+/// text, plain ones follow the core schema. `None` for a plain scalar with
+/// padding the parser would trim first.
 pub(super) fn resolve(value: Cow<'_, str>, style: ScalarStyle) -> Option<Scalar> {
     if style != ScalarStyle::Plain {
         return Some(Scalar::Str(value.into_owned()));
     }
-    Some(match &*value {
-        "" | "~" | "null" | "Null" | "NULL" => Scalar::Null,
-        "true" | "True" | "TRUE" => Scalar::Bool(true),
-        "false" | "False" | "FALSE" => Scalar::Bool(false),
-        text if trim(text) != text || could_be_number(text) => return None,
-        _ => Scalar::Str(value.into_owned()),
-    })
-}
-
-/// Whether an integer or float spelling could produce `text`: it starts
-/// like one and holds only characters a number can, with a sign only at
-/// the start or after an exponent. A superset; false means text for sure.
-fn could_be_number(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if !bytes
-        .first()
-        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
-    {
-        return false;
+    if trim(&value) != value {
+        return None;
     }
-    bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'+' | b'-' => i == 0 || matches!(bytes[i - 1], b'e' | b'E'),
-        b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' | b'_' | b'.' => true,
-        _ => b"xXoOiInNtTyY".contains(&b),
-    })
+    Some(core_schema::resolve_plain(value))
 }
 
 #[cfg(test)]
@@ -212,7 +169,7 @@ mod tests {
     /// Both paths' trees, as text.
     fn both(text: &str) -> (String, String) {
         let quick = format!("{:?}", parse(text));
-        let full = format!("{:?}", super::super::node::parse_text(text).ok());
+        let full = format!("{:?}", super::super::library::parse_text(text).ok());
         (quick, full)
     }
 
@@ -240,6 +197,7 @@ mod tests {
             "'quoted key': v\n\"k2\": v\n",
             "- a\n- - b\n  - c\n",
             "scalar at root\n",
+            "a: 1\nb: -1.5e3\nc: .inf\nd: 0x1F\ne: 1_000\nf: 010\ng: [.nan, -.INF, 0o7]\n",
             &many_keys(40),
         ] {
             assert!(parse(text).is_some(), "quick path refused {text:?}");
@@ -251,11 +209,6 @@ mod tests {
     #[test]
     fn whatever_might_differ_goes_the_full_way() {
         for text in [
-            "a: 1\n",
-            "a: -1.5e3\n",
-            "a: .inf\n",
-            "a: 0x1F\n",
-            "a: 1_000\n",
             "a: &x b\nc: *x\n",
             "a: !!str b\n",
             "<<: {a: 1}\n",
@@ -269,26 +222,6 @@ mod tests {
             &format!("a:\n{}- b\n", "# comment\n".repeat(5_000)),
         ] {
             assert!(parse(text).is_none(), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn number_shapes_are_recognised() {
-        for text in [
-            "1", "-1", "+.5", "1e-3", "0x1f", "0o17", "1_000", "-.inf", "-", "12ab",
-        ] {
-            assert!(could_be_number(text), "{text}");
-        }
-        for text in [
-            "2026-11-20",
-            "2026-11-20T09:14:00Z",
-            "30m",
-            "2h30m",
-            "18% of",
-            "v1",
-            "a",
-        ] {
-            assert!(!could_be_number(text), "{text}");
         }
     }
 

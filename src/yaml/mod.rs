@@ -3,8 +3,13 @@
 //! tree that collects every schema problem instead of stopping at the first.
 
 mod block;
+mod core_schema;
+#[doc(hidden)]
+pub mod differential;
 mod fast;
 mod guard;
+mod library;
+mod mapping_keys;
 mod node;
 mod read;
 pub mod write;

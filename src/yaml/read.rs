@@ -131,7 +131,7 @@ impl<'s> Reader<'s> {
             entries: Vec::with_capacity(entries.len()),
         };
         for (key, value) in entries {
-            let name = key.key_text();
+            let name = self.key(key);
             if known.contains(&name.as_str()) {
                 fields.entries.push((name, key.pos, value));
             } else {
@@ -158,7 +158,7 @@ impl<'s> Reader<'s> {
         Some(
             entries
                 .iter()
-                .map(|(k, v)| (At::new(k.key_text(), k.pos), v))
+                .map(|(k, v)| (At::new(self.key(k), k.pos), v))
                 .collect(),
         )
     }
@@ -221,19 +221,20 @@ impl<'s> Reader<'s> {
         None
     }
 
-    /// Text: a string scalar, or a number or boolean taken as written.
+    /// A mapping key's text: a number or boolean as it is spelled.
+    fn key(&self, key: &SNode) -> String {
+        key.as_text(self.source)
+            .map_or_else(|| key.key_text(), Cow::into_owned)
+    }
+
+    /// Text: a string scalar, or a number or boolean as it is spelled
+    /// (through an alias, the anchored scalar's spelling).
     pub fn text(&mut self, pos: Pos, node: &SNode) -> Option<String> {
-        match &node.node {
-            Node::Scalar(Scalar::Str(s)) => Some(s.clone()),
-            Node::Scalar(Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_)) => Some(
-                node.raw_text(self.source)
-                    .map_or_else(|| node.key_text(), str::to_owned),
-            ),
-            _ => {
-                self.wrong_type(pos, node, "this value", "text");
-                None
-            }
+        if let Some(text) = node.as_text(self.source) {
+            return Some(text.into_owned());
         }
+        self.wrong_type(pos, node, "this value", "text");
+        None
     }
 
     /// Text that must not be blank (names, ids, person keys).
@@ -269,27 +270,66 @@ impl<'s> Reader<'s> {
         if let Node::Scalar(Scalar::Bool(b)) = node.node {
             return Some(b);
         }
-        self.wrong_type(pos, node, "this value", "true or false");
+        let help = matches!(node.node, Node::Scalar(Scalar::Str(_))).then(|| {
+            "YAML 1.2 booleans are `true` and `false`; `yes`, `no`, `on` and `off` are text"
+                .to_owned()
+        });
+        self.wrong_type_help(pos, node, "this value", "true or false", help);
         None
     }
 
-    /// A non-negative whole number.
+    /// A whole number from 0 to `u32::MAX`.
     pub fn count(&mut self, pos: Pos, node: &SNode) -> Option<u32> {
-        if let Node::Scalar(Scalar::Int(i)) = node.node
-            && let Ok(n) = u32::try_from(i)
-        {
-            return Some(n);
-        }
-        self.wrong_type(pos, node, "this value", "a whole number of 0 or more");
+        let expected = "a whole number of 0 or more";
+        let help = match &node.node {
+            Node::Scalar(Scalar::Int(i)) if *i >= 0 => {
+                if let Ok(n) = u32::try_from(*i) {
+                    return Some(n);
+                }
+                let text = node.as_text(self.source).unwrap_or_default();
+                self.schema(
+                    pos,
+                    format!("`{text}` is too large here: the most is {}", u32::MAX),
+                    None,
+                );
+                return None;
+            }
+            Node::Scalar(Scalar::Float(f)) if f.fract() == 0.0 && (0.0..=1e9).contains(f) => Some(
+                format!("write it without a decimal point or exponent: `{f}`"),
+            ),
+            Node::Scalar(Scalar::Str(text))
+                if text.contains('_')
+                    && text.replace('_', "").bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Some(format!(
+                    "YAML 1.2 numbers have no `_` separators: write `{}`",
+                    text.replace('_', "")
+                ))
+            }
+            _ => None,
+        };
+        self.wrong_type_help(pos, node, "this value", expected, help);
         None
     }
 
     /// Reports that `node` is not of the `expected` kind.
     pub fn wrong_type(&mut self, pos: Pos, node: &SNode, what: &str, expected: &str) {
+        self.wrong_type_help(pos, node, what, expected, None);
+    }
+
+    fn wrong_type_help(
+        &mut self,
+        pos: Pos,
+        node: &SNode,
+        what: &str,
+        expected: &str,
+        help: Option<String>,
+    ) {
+        let found = node.describe(self.source);
         self.schema(
             pos,
-            format!("{what} should be {expected}, found {}", node.kind()),
-            None,
+            format!("{what} should be {expected}, found {found}"),
+            help,
         );
     }
 }

@@ -16,3 +16,4 @@ mod render_docs;
 mod render_safety;
 mod repo_shapes;
 mod schema;
+mod yaml_scalars;
