@@ -100,7 +100,8 @@ impl Conversion {
     /// alone when the blob already in the index holds a CR; rolecall always
     /// stores the normalised form, which git then keeps.
     pub fn to_git(self, worktree: &[u8]) -> Cow<'_, [u8]> {
-        if self == Conversion::None || worktree.is_empty() {
+        // No CR: nothing to convert (and a quick test, unlike the stats).
+        if self == Conversion::None || !worktree.contains(&b'\r') {
             return Cow::Borrowed(worktree);
         }
         let stats = Stats::of(worktree);

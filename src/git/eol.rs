@@ -11,6 +11,9 @@
 //! `.gitattributes` of each folder above the path, in the work tree and
 //! the index) are first searched for the attribute names: libgit2 is asked
 //! only for the names one of them mentions, and not at all where none does.
+//! Where none of those files' patterns holds a `/`, git matches them with
+//! file names only, so the answer for one name below the same files serves
+//! every folder (a `README.md` is asked about once, not once per incident).
 
 use std::collections::HashMap;
 use std::fs;
@@ -31,6 +34,45 @@ const FILTER: Mentions = 8;
 const IDENT: Mentions = 16;
 const ENCODING: Mentions = 32;
 const ALL: Mentions = 63;
+
+/// What the attribute files that apply to a path can do to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Reach {
+    /// The attribute names they mention.
+    mentions: Mentions,
+    /// Whether none of their patterns holds a `/`: git then compares the
+    /// patterns with a path's file name only.
+    by_name: bool,
+}
+
+impl Reach {
+    /// Files that mention none of the names.
+    const NONE: Reach = Reach {
+        mentions: 0,
+        by_name: true,
+    };
+
+    fn of(content: &[u8]) -> Reach {
+        match mentions(content) {
+            0 => Reach::NONE,
+            mentions => Reach {
+                mentions,
+                by_name: names_only(content),
+            },
+        }
+    }
+
+    /// The reach of both (files mentioning nothing change nothing).
+    fn and(self, other: Reach) -> Reach {
+        if other.mentions == 0 {
+            return self;
+        }
+        Reach {
+            mentions: self.mentions | other.mentions,
+            by_name: self.by_name && other.by_name,
+        }
+    }
+}
 
 /// The attribute names, with their bit.
 const NAMES: [(&str, Mentions); 6] = [
@@ -81,17 +123,23 @@ pub struct LineEndingRules {
     /// What checkout writes for `text` without an `eol`: CRLF when
     /// `core.autocrlf=true`, or `core.eol=crlf` (or native on Windows).
     text_eol: Eol,
-    /// Names mentioned by the attribute files that apply to every path.
-    global: Mentions,
+    /// The reach of the attribute files that apply to every path.
+    global: Reach,
     state: Mutex<State>,
 }
 
 struct State {
     repo: git2::Repository,
-    /// Names mentioned by each folder's `.gitattributes`, by
-    /// repository-relative folder (`""` for the top).
-    folders: HashMap<String, Mentions>,
+    /// The reach of each folder's `.gitattributes`, by repository-relative
+    /// folder (`""` for the top).
+    folders: HashMap<String, Reach>,
+    /// Attributes found for a file name below the same attribute files
+    /// (where they match by name only), by those folders and the name.
+    by_name: HashMap<String, Attributes>,
 }
+
+/// `text`, `crlf`, `eol`, `filter`, `ident`, `working-tree-encoding`.
+type Attributes = [Attr; 6];
 
 impl Repository {
     /// The line-ending rules for the project folder `root`, or `None` when
@@ -110,7 +158,7 @@ impl Repository {
             (AutoCrlf::False, None | Some("native")) if cfg!(windows) => Eol::Crlf,
             _ => Eol::Lf,
         };
-        let global = global_mentions(&self.inner, config.as_ref());
+        let global = global_reach(&self.inner, config.as_ref());
         Some(LineEndingRules {
             workdir,
             prefix,
@@ -120,6 +168,7 @@ impl Repository {
             state: Mutex::new(State {
                 repo: self.inner,
                 folders: HashMap::new(),
+                by_name: HashMap::new(),
             }),
         })
     }
@@ -149,13 +198,16 @@ fn read_autocrlf(config: &git2::Config) -> AutoCrlf {
     }
 }
 
-/// Names mentioned by the attribute files libgit2 reads for every path:
-/// the system file, `core.attributesFile` (else the XDG one) and
+/// The reach of the attribute files libgit2 reads for every path: the
+/// system file, `core.attributesFile` (else the XDG one) and
 /// `info/attributes`. Off Unix, where libgit2 looks for the system file in
-/// places rolecall does not mirror, every name counts as mentioned.
-fn global_mentions(repo: &git2::Repository, config: Option<&git2::Config>) -> Mentions {
+/// places rolecall does not mirror, it is everything.
+fn global_reach(repo: &git2::Repository, config: Option<&git2::Config>) -> Reach {
     if !cfg!(unix) {
-        return ALL;
+        return Reach {
+            mentions: ALL,
+            by_name: false,
+        };
     }
     let configured = config.and_then(|c| c.get_path("core.attributesfile").ok());
     let global = configured.or_else(|| {
@@ -173,22 +225,54 @@ fn global_mentions(repo: &git2::Repository, config: Option<&git2::Config>) -> Me
         .iter()
         .flatten()
         .filter_map(|file| fs::read(file).ok())
-        .fold(0, |bits, content| bits | mentions(&content))
+        .fold(Reach::NONE, |reach, content| reach.and(Reach::of(&content)))
 }
 
-/// The attribute names `content` (an attribute file) mentions; a macro
-/// definition or `binary` may set any or `text`, so they count for those.
+/// Whether no pattern of `content` (an attribute file) holds a `/` (a
+/// quoted pattern counts as holding one).
+fn names_only(content: &[u8]) -> bool {
+    content.split(|&b| b == b'\n').all(|line| {
+        let pattern = line
+            .trim_ascii_start()
+            .split(u8::is_ascii_whitespace)
+            .next()
+            .unwrap_or_default();
+        match pattern.first() {
+            None | Some(b'#') => true,
+            Some(b'"') => false,
+            Some(_) => !pattern.contains(&b'/'),
+        }
+    })
+}
+
+/// The attribute names `content` (an attribute file) sets, unsets or
+/// resets on any line; a macro definition may set any of them, and the
+/// built-in `binary` macro unsets `text`.
 fn mentions(content: &[u8]) -> Mentions {
-    let has = |needle: &[u8]| content.windows(needle.len()).any(|w| w == needle);
-    if has(b"[attr]") {
-        return ALL;
-    }
-    let mut bits = NAMES
-        .iter()
-        .filter(|(name, _)| has(name.as_bytes()))
-        .fold(0, |bits, (_, bit)| bits | bit);
-    if has(b"binary") {
-        bits |= TEXT | CRLF;
+    let mut bits = 0;
+    for line in content.split(|&b| b == b'\n') {
+        let mut tokens = line
+            .split(u8::is_ascii_whitespace)
+            .filter(|token| !token.is_empty());
+        match tokens.next() {
+            None => continue,
+            Some(pattern) if pattern.starts_with(b"#") => continue,
+            Some(pattern) if pattern.starts_with(b"[attr]") => return ALL,
+            Some(_) => {}
+        }
+        for token in tokens {
+            let token = token
+                .strip_prefix(b"-")
+                .or(token.strip_prefix(b"!"))
+                .unwrap_or(token);
+            let name = token.split(|&b| b == b'=').next().unwrap_or_default();
+            if name == b"binary" {
+                bits |= TEXT;
+            }
+            if let Some((_, bit)) = NAMES.iter().find(|(known, _)| known.as_bytes() == name) {
+                bits |= bit;
+            }
+        }
     }
     bits
 }
@@ -205,32 +289,39 @@ impl LineEndingRules {
             .state
             .lock()
             .map_err(|_| refuse("an earlier attribute lookup failed".to_owned()))?;
-        let mut bits = self.global;
+        let (folders, name) = path.rsplit_once('/').unwrap_or(("", &path));
+        // The folders whose `.gitattributes` reach the path, then its name.
+        let mut key = String::new();
+        let mut reach = self.global;
         let mut folder = String::new();
-        let folders = path.rsplit_once('/').map_or("", |(folders, _)| folders);
-        bits |= state.folder_mentions(&self.workdir, "");
-        for name in folders.split('/').filter(|n| !n.is_empty()) {
-            if !folder.is_empty() {
+        for part in std::iter::once("").chain(folders.split('/').filter(|n| !n.is_empty())) {
+            if !part.is_empty() && !folder.is_empty() {
                 folder.push('/');
             }
-            folder.push_str(name);
-            bits |= state.folder_mentions(&self.workdir, &folder);
-        }
-        let mut attrs: [Attr; 6] = std::array::from_fn(|_| Attr::Unspecified);
-        for (slot, (name, bit)) in attrs.iter_mut().zip(NAMES) {
-            if bits & bit != 0 {
-                let value = state
-                    .repo
-                    .get_attr(Path::new(&path), name, AttrCheckFlags::FILE_THEN_INDEX)
-                    .map_err(|e| {
-                        refuse(format!(
-                            "could not read its git attributes: {}",
-                            e.message()
-                        ))
-                    })?;
-                *slot = Attr::of(AttrValue::from_string(value));
+            folder.push_str(part);
+            let found = state.folder_reach(&self.workdir, &folder);
+            if found.mentions != 0 {
+                key.push_str(&folder);
+                key.push('\0');
             }
+            reach = reach.and(found);
         }
+        key.push_str(name);
+        let cached = reach.by_name.then(|| state.by_name.get(&key)).flatten();
+        let attrs = if let Some(attrs) = cached {
+            attrs.clone()
+        } else {
+            let attrs = state.attributes(&path, reach.mentions).map_err(|e| {
+                refuse(format!(
+                    "could not read its git attributes: {}",
+                    e.message()
+                ))
+            })?;
+            if reach.by_name {
+                state.by_name.insert(key, attrs.clone());
+            }
+            attrs
+        };
         let [text, crlf, eol, filter, ident, encoding] = attrs;
         if ident == Attr::Set {
             return Err(refuse(unsupported("ident", "would expand `$Id$` in it")));
@@ -279,18 +370,33 @@ fn filter_configured(repo: &git2::Repository, driver: &str) -> bool {
 }
 
 impl State {
-    /// The names mentioned by `folder`'s `.gitattributes`, in the work
-    /// tree or the index (libgit2 reads both).
-    fn folder_mentions(&mut self, workdir: &Path, folder: &str) -> Mentions {
-        if let Some(bits) = self.folders.get(folder) {
-            return *bits;
+    /// The attributes of `path` among `mentions`, from libgit2 (the others
+    /// unspecified).
+    fn attributes(&self, path: &str, mentions: Mentions) -> Result<Attributes, git2::Error> {
+        let mut attrs: Attributes = std::array::from_fn(|_| Attr::Unspecified);
+        for (slot, (name, bit)) in attrs.iter_mut().zip(NAMES) {
+            if mentions & bit != 0 {
+                let value =
+                    self.repo
+                        .get_attr(Path::new(path), name, AttrCheckFlags::FILE_THEN_INDEX)?;
+                *slot = Attr::of(AttrValue::from_string(value));
+            }
+        }
+        Ok(attrs)
+    }
+
+    /// The reach of `folder`'s `.gitattributes`, in the work tree and the
+    /// index (libgit2 reads both).
+    fn folder_reach(&mut self, workdir: &Path, folder: &str) -> Reach {
+        if let Some(reach) = self.folders.get(folder) {
+            return *reach;
         }
         let rel = if folder.is_empty() {
             ".gitattributes".to_owned()
         } else {
             format!("{folder}/.gitattributes")
         };
-        let mut bits = fs::read(workdir.join(&rel)).map_or(0, |content| mentions(&content));
+        let mut reach = fs::read(workdir.join(&rel)).map_or(Reach::NONE, |c| Reach::of(&c));
         // The repository keeps its index loaded: read from disk only once.
         let staged = self
             .repo
@@ -298,14 +404,18 @@ impl State {
             .ok()
             .and_then(|index| index.get_path(Path::new(&rel), 0));
         if let Some(entry) = staged {
-            bits |= self
+            let unreadable = Reach {
+                mentions: ALL,
+                by_name: false,
+            };
+            let found = self
                 .repo
                 .find_blob(entry.id)
-                // Unreadable: every name may be mentioned.
-                .map_or(ALL, |blob| mentions(blob.content()));
+                .map_or(unreadable, |blob| Reach::of(blob.content()));
+            reach = reach.and(found);
         }
-        self.folders.insert(folder.to_owned(), bits);
-        bits
+        self.folders.insert(folder.to_owned(), reach);
+        reach
     }
 }
 
@@ -443,12 +553,46 @@ mod tests {
     #[test]
     fn attribute_files_count_for_the_names_they_mention() {
         assert_eq!(mentions(b""), 0);
-        assert_eq!(mentions(b"*.png -diff\n"), 0);
-        assert_eq!(mentions(b"* text=auto\n"), TEXT);
-        assert_eq!(mentions(b"*.md eol=crlf\n"), EOL | CRLF);
-        assert_eq!(mentions(b"*.png binary\n"), TEXT | CRLF);
-        assert_eq!(mentions(b"[attr]mine -diff\n"), ALL);
+        assert_eq!(mentions(b"*.png -diff\n# text eol\n"), 0);
+        assert_eq!(mentions(b"context.md  text=auto\r\n"), TEXT);
+        assert_eq!(mentions(b"*.md eol=crlf\n"), EOL);
+        assert_eq!(mentions(b"*.png binary\n*.bat -crlf\n"), TEXT | CRLF);
+        assert_eq!(mentions(b"*.md !text\n"), TEXT);
+        assert_eq!(mentions(b"*.png -diff\n[attr]mine -diff\n"), ALL);
         assert_eq!(mentions(b"*.md filter=lfs ident\n"), FILTER | IDENT);
+        assert_eq!(mentions(b"*.txt working-tree-encoding=UTF-16\n"), ENCODING);
+    }
+
+    #[test]
+    fn patterns_without_a_slash_match_by_name() {
+        assert!(names_only(b"# a/comment\n* text=auto\n\n*.md eol=crlf\r\n"));
+        assert!(!names_only(b"docs/*.md -text\n"));
+        assert!(!names_only(b"  /top.md -text\n"));
+        assert!(!names_only(b"\"with space.md\" -text\n"));
+        let by_name = Reach::of(b"*.md text\n");
+        let by_path = Reach::of(b"docs/*.md text\n");
+        assert!(by_name.and(Reach::of(b"*.png -diff\n")).by_name);
+        assert!(!by_name.and(by_path).by_name);
+        assert_eq!(Reach::of(b"docs/*.png -diff\n"), Reach::NONE);
+    }
+
+    #[test]
+    fn a_name_is_asked_about_once_below_the_same_attribute_files() {
+        let (tmp, repo) = init_with_commit();
+        fs::write(tmp.path().join(".gitattributes"), "*.md eol=crlf\n").expect("write");
+        fs::create_dir_all(tmp.path().join("b/sub")).expect("folder");
+        fs::write(tmp.path().join("b/.gitattributes"), "x.md -text\n").expect("write");
+        let rules = repo.line_ending_rules(tmp.path()).expect("work tree");
+        for path in ["a/x.md", "c/x.md", "a/y.md", "b/x.md", "b/sub/x.md"] {
+            rules.conversion(path).expect("conversion");
+        }
+        let state = rules.state.lock().expect("state");
+        let mut keys: Vec<&str> = state.by_name.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["\0b\0x.md", "\0x.md", "\0y.md"]);
+        drop(state);
+        assert_eq!(rules.conversion("d/x.md"), Ok(Conversion::Text(Eol::Crlf)));
+        assert_eq!(rules.conversion("b/sub/x.md"), Ok(Conversion::None));
     }
 
     #[test]
