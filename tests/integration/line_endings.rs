@@ -58,9 +58,14 @@ fn committed_documents(project: &Project) -> BTreeMap<String, Vec<u8>> {
         })
         .map(|path| {
             let mut command = std::process::Command::new("git");
+            // Raw bytes, which `Project::git_ok` does not give; `cat-file
+            // blob` applies no configuration.
             command
                 .args(["cat-file", "blob", &format!("HEAD:{path}")])
-                .current_dir(project.path());
+                .current_dir(project.path())
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_WORK_TREE")
+                .env_remove("GIT_INDEX_FILE");
             let output = command.output().expect("git cat-file");
             assert!(output.status.success(), "git cat-file {path}");
             (path.to_owned(), output.stdout)
