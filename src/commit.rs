@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::blob::BlobId;
 use crate::error::{Error, Result};
-use crate::git::{CommitInfo, GitError, HeadState, PathChange, Repository};
+use crate::git::{CommitInfo, GitError, HeadState, PathChange, Repository, Written};
 use crate::render::files::{self, Applied, Change, Previous, Stored};
 
 /// How the changes are to be committed.
@@ -90,11 +90,18 @@ pub fn write_and_commit(
     let stored = |id| repo.blob_content(id).map_err(io::Error::other);
     let applied = write(root, changes, &stored)?;
     let Some(signatures) = signatures else {
+        refresh_stat(&repo, &prefix, changes);
         return Ok(Committed::NothingToCommit);
     };
     match repo.commit_paths(&path_changes, &message(request), &signatures) {
-        Ok(Some(info)) => Ok(Committed::Commit { info }),
-        Ok(None) => Ok(Committed::NothingToCommit),
+        Ok(Some(info)) => {
+            refresh_stat(&repo, &prefix, changes);
+            Ok(Committed::Commit { info })
+        }
+        Ok(None) => {
+            refresh_stat(&repo, &prefix, changes);
+            Ok(Committed::NothingToCommit)
+        }
         // The commit exists and holds the files as written: keep them.
         Err(error @ GitError::IndexNotUpdated { .. }) => Err(error.into()),
         Err(error) => {
@@ -108,6 +115,30 @@ pub fn write_and_commit(
             Err(error.into())
         }
     }
+}
+
+/// Gives git the stat data of the files just written (see
+/// [`Repository::refresh_stat`]), so it need not re-hash them. Stat data
+/// is only git's cache: when it cannot be refreshed (another git process
+/// holds the index), git re-hashes those files and nothing else differs.
+fn refresh_stat(repo: &Repository, prefix: &str, changes: &[Change]) {
+    let written: Vec<Written<'_>> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Write {
+                path,
+                content: Some(blob),
+                conversion,
+                ..
+            } => Some(Written {
+                path: prefixed(prefix, path),
+                id: blob.id(),
+                conversion: *conversion,
+            }),
+            _ => None,
+        })
+        .collect();
+    let _ = repo.refresh_stat(&written);
 }
 
 /// The subject, a blank line, then one body line per path.
@@ -201,10 +232,11 @@ fn unchanged(root: &Path, change: &Change) -> Result<Option<Vec<u8>>> {
         (
             Change::Write {
                 previous: Previous::Id(id),
+                conversion,
                 ..
             },
             Some(actual),
-        ) => BlobId::of(actual) == *id,
+        ) => conversion.is_checkout_of(actual, *id),
         (_, None) => false,
     };
     if same {
@@ -310,6 +342,7 @@ mod tests {
             path: path.to_owned(),
             content: Some(crate::blob::Blob::new(content.as_bytes()).expect("deflate")),
             previous: previous.map_or(Previous::Absent, |p| Previous::Held(p.as_bytes().to_vec())),
+            conversion: crate::line_endings::Conversion::None,
         }
     }
 
@@ -374,6 +407,7 @@ mod tests {
             path: path.to_owned(),
             content: Some(crate::blob::Blob::new(b"new\n").expect("deflate")),
             previous: Previous::Id(BlobId::of(old.as_bytes())),
+            conversion: crate::line_endings::Conversion::None,
         };
         let mut changes = [
             by_id("committed.md", "committed\n"),

@@ -29,6 +29,11 @@ pub enum Error {
     #[error(transparent)]
     Git(#[from] GitError),
 
+    /// Git would convert a document in a way rolecall does not reproduce
+    /// (an unsupported repository setup).
+    #[error("{0}; nothing was written")]
+    Unsupported(#[from] crate::line_endings::Unsupported),
+
     /// Content problems already reported (findings, template errors,
     /// broken markers, foreign files); the message is a summary.
     #[error("{0}")]

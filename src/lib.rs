@@ -12,6 +12,7 @@ pub mod commands;
 pub mod commit;
 pub mod error;
 pub mod git;
+pub mod line_endings;
 pub mod load;
 pub mod model;
 pub mod record_edit;

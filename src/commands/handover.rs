@@ -12,6 +12,7 @@ use crate::commands::Context;
 use crate::commands::render::plan_changes;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
+use crate::line_endings::Conversion;
 use crate::load::{self, Record, Workspace};
 use crate::model::{Incident, Instant};
 use crate::record_edit::{self, NewShift};
@@ -112,6 +113,8 @@ fn record_change(root: &Path, record: &Record, edited: &str) -> Result<Change> {
         path: record.path.clone(),
         content: Some(content),
         previous: Previous::Held(on_disk),
+        // The record's bytes are kept as they are, line endings included.
+        conversion: Conversion::None,
     })
 }
 

@@ -11,6 +11,7 @@ use crate::cli::NewArgs;
 use crate::commands::Context;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
+use crate::line_endings::Conversion;
 use crate::load::{self, Workspace};
 use crate::model::{Instant, is_valid_key};
 use crate::render::files::{Change, Previous};
@@ -59,6 +60,7 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
         path: rel.clone(),
         content: Some(blob),
         previous: Previous::Absent,
+        conversion: Conversion::None,
     };
     let request = CommitRequest {
         no_commit: !args.commit,

@@ -190,8 +190,18 @@ fn plan_changes_with(
     hold: Hold,
 ) -> Result<(DocumentPlan, Changes)> {
     let root = &workspace.root;
+    // Documents are compared as git stores them (none converted outside a
+    // work tree).
+    let rules = crate::git::Repository::discover(root)
+        .ok()
+        .flatten()
+        .and_then(|repo| repo.line_ending_rules(root));
+    let conversions = |path: &str| match &rules {
+        Some(rules) => rules.conversion(path),
+        None => files::no_conversion(path),
+    };
     let (plan, compared) = render::plan_with(workspace, templates, only, current, |document| {
-        files::compare_document(root, document, hold)
+        files::compare_document(root, document, hold, &conversions)
     })
     .map_err(|e| Error::Content(format!("{e}; nothing was written")))?;
     let compared = compared
@@ -213,6 +223,7 @@ fn plan_changes_with(
             path: workspace.root.join(path),
             source,
         },
+        files::ConflictError::Unsupported(unsupported) => Error::Unsupported(unsupported),
         other => Error::Content(other.to_string()),
     })?;
     Ok((plan, changes))

@@ -1,7 +1,11 @@
 //! Refreshing the index after a commit: only the entries of the committed
 //! paths change, with stat data from the work tree when the file there holds
-//! exactly the committed content.
+//! exactly the committed content; then the stat data of every file rolecall
+//! wrote whose entry names the blob it holds (also when the file is written
+//! with CRLF line endings, or rewritten with an unchanged blob), so git
+//! neither re-hashes them nor reports them modified.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::Path;
 
@@ -11,7 +15,19 @@ use rayon::prelude::*;
 use super::commit::{Planned, UncheckedEntries};
 use super::objects::PACK_THRESHOLD;
 use super::{GitError, Repository, git};
-use crate::blob::Blob;
+use crate::blob::{Blob, BlobId};
+use crate::line_endings::Conversion;
+
+/// A file rolecall wrote, for [`Repository::refresh_stat`].
+#[derive(Debug, Clone)]
+pub struct Written<'a> {
+    /// Repository-relative, `/`-separated.
+    pub path: Cow<'a, str>,
+    /// The blob the file holds, as git stores it.
+    pub id: BlobId,
+    /// How git converts it: the file is what checkout writes for the blob.
+    pub conversion: Conversion,
+}
 
 impl Repository {
     /// Re-reads the index from disk and updates only the entries of `planned` paths.
@@ -54,6 +70,71 @@ impl Repository {
             }
         })
     }
+}
+
+impl Repository {
+    /// Gives the index entries of `written` files the files' stat data,
+    /// where the entry already names the file's blob (committed just now,
+    /// or rewritten with the blob the index had) and the file is exactly
+    /// what checkout writes for it. Entries naming another blob (a version
+    /// the user staged) and entries already up to date are left alone; the
+    /// index is rewritten only when an entry changed.
+    pub fn refresh_stat(&self, written: &[Written<'_>]) -> Result<(), GitError> {
+        const WHAT: &str = "refresh the index";
+        let workdir = self.require_workdir()?;
+        let mut index = self.inner.index().map_err(git(WHAT))?;
+        index.read(true).map_err(git(WHAT))?;
+        let candidates: Vec<(IndexEntry, &Written<'_>)> = written
+            .iter()
+            .filter_map(|file| {
+                let entry = index.get_path(Path::new(file.path.as_ref()), 0)?;
+                (entry.id.as_bytes() == file.id.0).then_some((entry, file))
+            })
+            .collect();
+        let refreshed: Vec<IndexEntry> = candidates
+            .into_par_iter()
+            .filter_map(|(mut entry, file)| {
+                let path = workdir.join(file.path.as_ref());
+                let stat = fs::symlink_metadata(&path).ok()?;
+                if !stat.is_file() || same_stat(&entry, &stat) {
+                    return None;
+                }
+                let bytes = fs::read(&path).ok()?;
+                if !file.conversion.is_checkout_of(&bytes, file.id) {
+                    return None;
+                }
+                fill_stat(&mut entry, &stat);
+                // git records the work tree file's size, not the blob's.
+                entry.file_size = truncate_u32(stat.len());
+                Some(entry)
+            })
+            .collect();
+        if refreshed.is_empty() {
+            return Ok(());
+        }
+        for entry in &refreshed {
+            index.add(entry).map_err(git(WHAT))?;
+        }
+        index.write().map_err(git(WHAT))
+    }
+}
+
+/// Whether `entry` already holds the stat data of `stat`.
+fn same_stat(entry: &IndexEntry, stat: &fs::Metadata) -> bool {
+    let mut fresh = IndexEntry {
+        path: Vec::new(),
+        ..*entry
+    };
+    fill_stat(&mut fresh, stat);
+    fresh.file_size = truncate_u32(stat.len());
+    let key = |e: &IndexEntry| {
+        (
+            (e.mtime.seconds(), e.mtime.nanoseconds()),
+            (e.ctime.seconds(), e.ctime.nanoseconds()),
+            (e.dev, e.ino, e.uid, e.gid, e.file_size),
+        )
+    };
+    key(&fresh) == key(entry)
 }
 
 /// An index entry for `path` with blob `id`; stat data comes from the work tree file when it
@@ -100,7 +181,7 @@ fn fill_stat(entry: &mut IndexEntry, stat: &fs::Metadata) {
 /// Copies the file's modification time into `entry`.
 #[cfg(not(unix))]
 fn fill_stat(entry: &mut IndexEntry, stat: &fs::Metadata) {
-    let since_epoch = |t: io::Result<std::time::SystemTime>| {
+    let since_epoch = |t: std::io::Result<std::time::SystemTime>| {
         t.ok()
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map(|d| {

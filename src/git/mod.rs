@@ -11,10 +11,11 @@
 //! `identity` resolves who commits; `commit` builds and makes the commit,
 //! with `objects` writing blobs (`pack` for many), `head` moving the branch and `index`
 //! refreshing the committed paths' index entries; `changed` lists the paths
-//! changed since a revision.
+//! changed since a revision; `eol` reads git's line-ending rules.
 
 mod changed;
 mod commit;
+mod eol;
 mod error;
 mod head;
 mod identity;
@@ -32,10 +33,12 @@ use std::path::{Path, PathBuf};
 use git2::ErrorCode;
 
 pub use commit::{CommitInfo, PathChange};
+pub use eol::LineEndingRules;
 pub use error::GitError;
 use error::git;
 pub use head::HeadState;
 pub use identity::{CommitSignatures, Identity};
+pub use index::Written;
 pub use state::RunLock;
 
 /// A git repository with a work tree (or bare).

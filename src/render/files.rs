@@ -1,7 +1,12 @@
 //! Bringing the output folder in line with a [`DocumentPlan`]: compare with
 //! what is on disk, refuse to touch files rolecall did not generate, merge
 //! postmortems, then write atomically and roll back on failure.
+//!
+//! Line endings are handled as git sees them: a document is compared and
+//! merged in the form git stores (its [`Conversion::to_git`]), held as that
+//! blob, and written in the form `git checkout` would write.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
@@ -12,6 +17,7 @@ use walkdir::WalkDir;
 
 use super::{Document, DocumentPlan, HEADER_PREFIX, Kind, markers};
 use crate::blob::{Blob, BlobId};
+use crate::line_endings::{Conversion, Unsupported};
 
 /// Why the plan cannot be applied: the repository's content is at fault.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +44,10 @@ pub enum ConflictError {
         path: String,
         source: std::io::Error,
     },
+    /// Not the content's fault: git would convert the file in a way
+    /// rolecall does not reproduce.
+    #[error(transparent)]
+    Unsupported(#[from] Unsupported),
 }
 
 /// One change to the output folder.
@@ -45,10 +55,14 @@ pub enum ConflictError {
 pub enum Change {
     Write {
         path: String,
-        /// The new content, deflated; `None` when the change was planned
-        /// only to be reported ([`Hold::Path`]), which cannot be written.
+        /// The new content as git stores it, deflated; `None` when the
+        /// change was planned only to be reported ([`Hold::Path`]), which
+        /// cannot be written.
         content: Option<Blob>,
         previous: Previous,
+        /// How git converts the file: it is written as checkout would
+        /// write `content`.
+        conversion: Conversion,
     },
     Remove {
         path: String,
@@ -64,8 +78,10 @@ pub enum Previous {
     Absent,
     /// The file's content.
     Held(Vec<u8>),
-    /// The file's blob id only, so that a render rewriting every document
-    /// does not hold all their old contents. Before anything is written,
+    /// The file's blob id only (of its content as git stores it; the file
+    /// is exactly what checkout writes for that blob), so that a render
+    /// rewriting every document does not hold all their old contents.
+    /// Before anything is written,
     /// [`crate::commit`] checks that the file still has this id and keeps
     /// it this way only where HEAD holds that blob at this path (restoring
     /// reads it from the repository); elsewhere it reads the file back into
@@ -123,16 +139,31 @@ pub fn is_generated(bytes: &[u8]) -> bool {
 /// one of these per document (changed or not) until all are compared.
 pub type Compared = Result<Option<Box<Change>>, ConflictError>;
 
+/// How git converts the file at a path (relative to the project folder).
+pub type Conversions<'c> = &'c (dyn Fn(&str) -> Result<Conversion, Unsupported> + Sync);
+
+/// Git converts nothing (no repository).
+pub fn no_conversion(_: &str) -> Result<Conversion, Unsupported> {
+    Ok(Conversion::None)
+}
+
 /// Compares one document with the disk, taking its content: deflated into
 /// the change when it differs (or dropped, with [`Hold::Path`]), freed when
-/// it does not.
-pub fn compare_document(root: &Path, document: &mut Document, hold: Hold) -> Compared {
+/// it does not. `conversions` says how git converts it.
+pub fn compare_document(
+    root: &Path,
+    document: &mut Document,
+    hold: Hold,
+    conversions: Conversions<'_>,
+) -> Compared {
+    let conversion = conversions(&document.path)?;
     Ok(compare_one(
         root,
         &document.path,
         document.kind,
         std::mem::take(&mut document.content),
         hold,
+        conversion,
     )?
     .map(Box::new))
 }
@@ -184,6 +215,7 @@ fn compare_one(
     kind: Kind,
     fresh: String,
     hold: Hold,
+    conversion: Conversion,
 ) -> Result<Option<Change>, ConflictError> {
     let path = root.join(rel);
     if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -200,11 +232,13 @@ fn compare_one(
             }),
         Hold::Path => Ok(None),
     };
+    let fresh = stored_text(conversion, fresh);
     let Some(existing) = read(root, rel)? else {
         return Ok(Some(Change::Write {
             path: rel.to_owned(),
             content: deflated(fresh.as_bytes())?,
             previous: Previous::Absent,
+            conversion,
         }));
     };
     if !is_generated(&existing) {
@@ -212,23 +246,47 @@ fn compare_one(
             path: rel.to_owned(),
         });
     }
-    if existing == fresh.as_bytes() {
+    // Compared as git stores them: a checkout with CRLF line endings holds
+    // the same documents as one with LF.
+    let stored = conversion.to_git(&existing);
+    if *stored == *fresh.as_bytes() {
         // Merging a render into itself changes nothing: skip the merge.
         return Ok(None);
     }
     let content = if kind == Kind::Postmortem {
-        merge_postmortem(rel, &existing, &fresh)?
+        merge_postmortem(rel, &stored, &fresh)?
     } else {
         fresh.into_bytes()
     };
-    if content == existing {
+    if content == *stored {
         return Ok(None);
     }
+    // Known by id only when the repository's blob gives the file back.
+    let previous = if conversion.to_worktree(&stored) == existing {
+        Previous::Id(BlobId::of(&stored))
+    } else {
+        Previous::Held(existing)
+    };
     Ok(Some(Change::Write {
         path: rel.to_owned(),
         content: deflated(&content)?,
-        previous: Previous::Id(BlobId::of(&existing)),
+        previous,
+        conversion,
     }))
+}
+
+/// `text` as git stores it (templates render LF, so usually `text` itself).
+fn stored_text(conversion: Conversion, text: String) -> String {
+    let converted = match conversion.to_git(text.as_bytes()) {
+        Cow::Owned(bytes) => Some(bytes),
+        Cow::Borrowed(_) => None,
+    };
+    match converted {
+        // Dropping CRs before LFs leaves UTF-8 valid.
+        Some(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        None => text,
+    }
 }
 
 /// The existing postmortem with its generated sections replaced; its first
@@ -375,8 +433,9 @@ pub fn restore(root: &Path, applied: &Applied<'_>, stored: Stored<'_>) -> Vec<St
             | Change::Remove { previous: old, .. } => put_back(old),
             Change::Write {
                 previous: Previous::Id(id),
+                conversion,
                 ..
-            } => stored(*id).and_then(|old| put_back(&old)),
+            } => stored(*id).and_then(|old| put_back(&conversion.to_worktree(&old))),
             Change::Write {
                 previous: Previous::Absent,
                 ..
@@ -401,7 +460,11 @@ fn apply_one(root: &Path, change: &Change, created: &mut Vec<PathBuf>) -> std::i
     let path = root.join(change.path());
     refuse_symlinked_parents(root, &path)?;
     match change {
-        Change::Write { content, .. } => {
+        Change::Write {
+            content,
+            conversion,
+            ..
+        } => {
             let content = content
                 .as_ref()
                 .ok_or_else(|| {
@@ -411,7 +474,7 @@ fn apply_one(root: &Path, change: &Change, created: &mut Vec<PathBuf>) -> std::i
             if let Some(parent) = path.parent() {
                 create_folders(parent, created)?;
             }
-            write_atomic(&path, &content)
+            write_atomic(&path, &conversion.to_worktree(&content))
         }
         Change::Remove { .. } => {
             #[cfg(debug_assertions)]
@@ -526,6 +589,7 @@ mod apply_tests {
             path: path.to_owned(),
             content: Some(Blob::new(content.as_bytes()).expect("deflate")),
             previous: Previous::Absent,
+            conversion: Conversion::None,
         }
     }
 
