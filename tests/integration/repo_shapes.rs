@@ -635,7 +635,6 @@ fn shape_plain_repository() {
 }
 
 #[test]
-#[ignore = "issue 13: a CRLF checkout makes every document differ from the LF render (files::compare_one compares raw bytes); rolecall rewrites them all with LF, leaving them ` M` (their index entries keep the CRLF size), and commits postmortems merged with CRLF lines as is (no clean/eol conversion in commit::write_and_commit or git::commit) (owner: H2)"]
 fn shape_autocrlf() {
     let shape = Shape::rendered(Layout::Beside, &[]).cloned(&["-c", "core.autocrlf=true"], false);
     assert_crlf_checkout(&shape);
@@ -643,7 +642,6 @@ fn shape_autocrlf() {
 }
 
 #[test]
-#[ignore = "issue 13: a CRLF checkout makes every document differ from the LF render (files::compare_one compares raw bytes); rolecall rewrites them all with LF, leaving them ` M` (their index entries keep the CRLF size), and commits postmortems merged with CRLF lines as is (no clean/eol conversion in commit::write_and_commit or git::commit) (owner: H2)"]
 fn shape_gitattributes_eol_crlf() {
     let shape = Shape::rendered(Layout::Beside, &[(".gitattributes", "* text eol=crlf\n")])
         .cloned(&[], false);
