@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod commit;
 pub mod error;
+pub mod finding;
 pub mod git;
 pub mod line_endings;
 pub mod load;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::check::{Code, Finding};
 use crate::error::{Error, Result};
+use crate::finding::{Code, Finding};
 use crate::model::{Config, Incident, Roster, record};
 use crate::yaml::{self, Pos, Reader};
 use files::Located;

@@ -8,7 +8,7 @@ use std::path::Path;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::check::{Finding, Severity};
+use crate::finding::{Finding, Severity};
 
 /// How `check` prints its findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

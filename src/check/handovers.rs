@@ -1,7 +1,8 @@
 //! Shift lists: `handover-order`, `handover-out-of-range`,
 //! `handover-to-self` and `handover-without-note`.
 
-use super::{Code, Rules, Subject};
+use super::{Rules, Subject};
+use crate::finding::Code;
 
 pub fn check(rules: &Rules<'_>, subject: &mut Subject<'_>) {
     let incident = subject.incident;

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{Code, Finding, Subject};
+use super::Subject;
+use crate::finding::{Code, Finding};
 use crate::load::Workspace;
 use crate::model::config::KEY_RULE;
 use crate::model::is_valid_key;

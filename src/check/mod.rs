@@ -1,13 +1,12 @@
 //! `check`'s rules: each family in its own file, all run over every record
 //! that loaded cleanly; findings are data, collected in one pass.
 
-mod finding;
 mod handovers;
 mod ids;
 mod roles;
 mod timing;
 
-pub use finding::{Code, Finding, Severity};
+use crate::finding::{Code, Finding};
 
 use rayon::prelude::*;
 

@@ -1,7 +1,8 @@
 //! Who holds which role: `missing-owner`, `vacant-role`, `unknown-role`,
 //! `responder-in-exclusive-role`, `unknown-person` and `same-person`.
 
-use super::{Code, Rules, Subject};
+use super::{Rules, Subject};
+use crate::finding::Code;
 use crate::model::{Instant, RequiredFrom};
 use crate::suggest;
 use crate::yaml::{At, Pos};

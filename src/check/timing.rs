@@ -2,7 +2,8 @@
 //! `update-gap`, `update-overdue`, `postmortem-due-late`,
 //! `postmortem-overdue` and `action-overdue`.
 
-use super::{Code, Rules, Subject};
+use super::{Rules, Subject};
+use crate::finding::Code;
 use crate::model::record::{ActionStatus, PostmortemStatus};
 use crate::model::{Instant, Span};
 use crate::yaml::Pos;

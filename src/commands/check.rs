@@ -2,10 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::{self, Finding};
+use crate::check;
 use crate::cli::{CheckArgs, FormatArg};
 use crate::commands::Context;
 use crate::error::{Error, Result};
+use crate::finding::{Finding, Severity};
 use crate::git::Repository;
 use crate::load::{self, Workspace};
 use crate::model::Instant;
@@ -50,7 +51,7 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
     let shown: Vec<Finding> = if context.output.quiet && format == Format::Human {
         findings
             .iter()
-            .filter(|f| f.severity == check::Severity::Error)
+            .filter(|f| f.severity == Severity::Error)
             .cloned()
             .collect()
     } else {

@@ -6,12 +6,13 @@ use std::fs;
 use std::path::Path;
 
 use crate::blob::Blob;
-use crate::check::{self, Code, Finding, Rules, Severity};
+use crate::check::{self, Rules};
 use crate::cli::HandoverArgs;
 use crate::commands::Context;
 use crate::commands::render::plan_changes;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
+use crate::finding::{Code, Finding, Severity};
 use crate::line_endings::Conversion;
 use crate::load::{self, Record, Workspace};
 use crate::model::{Incident, Instant};

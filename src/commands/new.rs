@@ -6,11 +6,12 @@ use std::path::{Component, Path};
 use serde::Serialize;
 
 use crate::blob::Blob;
-use crate::check::{self, Code, Rules, Severity};
+use crate::check::{self, Rules};
 use crate::cli::NewArgs;
 use crate::commands::Context;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
+use crate::finding::{Code, Severity};
 use crate::line_endings::Conversion;
 use crate::load::{self, Workspace};
 use crate::model::{Instant, is_valid_key};

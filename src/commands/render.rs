@@ -4,11 +4,12 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use crate::check::{self, Severity};
+use crate::check;
 use crate::cli::RenderArgs;
 use crate::commands::Context;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
+use crate::finding::Severity;
 use crate::load::{self, Workspace};
 use crate::model::Instant;
 use crate::render::cache::{Current, Keys, RenderCache};

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::is_valid_key;
 use super::time::{Day, Span};
-use crate::check::{Code, Finding};
+use crate::finding::{Code, Finding};
 use crate::yaml::{At, Fields, Pos, Reader, SNode};
 
 /// The built-in configuration, also what `init` writes as comments.

@@ -9,27 +9,15 @@
 //! the parser's events.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use super::core_schema;
-use crate::check::Code;
+use crate::finding::Code;
+pub use crate::finding::Pos;
 
 /// Largest record rolecall reads (SPEC §8).
 pub const MAX_BYTES: usize = 1024 * 1024;
 /// Deepest nesting of collections rolecall accepts (SPEC §8).
 pub const MAX_DEPTH: usize = 64;
-
-/// A 1-based line and column in a source file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    pub line: usize,
-    pub column: usize,
-}
-
-impl Pos {
-    /// The start of a file, where findings about a missing key sit.
-    pub const START: Pos = Pos { line: 1, column: 1 };
-}
 
 /// A scalar as the YAML 1.2 core schema types it.
 #[derive(Clone, Debug, PartialEq)]
@@ -221,12 +209,6 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
         .count()
         + 1;
     (line, column)
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.column)
-    }
 }
 
 #[cfg(test)]

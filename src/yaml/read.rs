@@ -9,7 +9,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 
 use super::node::{Node, Pos, SNode, Scalar};
-use crate::check::{Code, Finding};
+use crate::finding::{Code, Finding};
 use crate::suggest;
 
 /// A value with the place it was written: the key for a mapping field, the

@@ -556,7 +556,8 @@ mod properties {
 
     use proptest::prelude::*;
 
-    use rolecall::check::{self, Code, Rules};
+    use rolecall::check::{self, Rules};
+    use rolecall::finding::Code;
     use rolecall::load;
     use rolecall::model::{Config, Instant};
 

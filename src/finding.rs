@@ -1,11 +1,28 @@
 //! A finding: one problem `check` reports, with its stable code, severity and
-//! the place in a file it is about.
+//! the place in a file it is about. A leaf: loading, the model and the
+//! rules all produce findings, so this module imports nothing of the crate.
 
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::yaml::Pos;
+/// A 1-based line and column in a source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    /// The start of a file, where findings about a missing key sit.
+    pub const START: Pos = Pos { line: 1, column: 1 };
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
 
 /// Whether a finding fails the check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
