@@ -10,7 +10,15 @@
 
 use std::borrow::Cow;
 
-use super::node::Scalar;
+/// A scalar as the YAML 1.2 core schema types it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+}
 
 /// What a plain (unquoted, untagged) scalar means.
 pub(super) fn resolve_plain(text: Cow<'_, str>) -> Scalar {

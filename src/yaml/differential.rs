@@ -12,7 +12,7 @@ use super::{block, fast, guard, library};
 /// The text the readers see, from a file's bytes: within the size limit,
 /// UTF-8, without a byte-order mark.
 pub fn source(bytes: &[u8]) -> Result<&str, ParseFailure> {
-    super::node::source(bytes)
+    super::parse::source(bytes)
 }
 
 /// The line reader's tree, when `parse` would take it.

@@ -11,8 +11,10 @@ mod guard;
 mod library;
 mod mapping_keys;
 mod node;
+mod parse;
 mod read;
 pub mod write;
 
-pub use node::{Node, ParseFailure, Pos, SNode, Scalar, parse};
+pub use node::{Node, ParseFailure, Pos, SNode, Scalar};
+pub use parse::parse;
 pub use read::{At, Fields, Reader};
