@@ -20,6 +20,17 @@ pub fn parser(text: &str) -> Parser<'_> {
     Parser::new_ext(text, parser_options())
 }
 
+/// The byte ranges of `text` that hold raw HTML (block or inline), in
+/// document order; HTML shown inside code is not among them.
+pub fn html_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    parser(text)
+        .into_offset_iter()
+        .filter(|(event, range)| {
+            matches!(event, Event::Html(_) | Event::InlineHtml(_)) && !range.is_empty()
+        })
+        .map(|(_, range)| range)
+}
+
 /// Characters treated as line breaks when text is flattened onto one line.
 fn is_line_break(c: char) -> bool {
     matches!(
