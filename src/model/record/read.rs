@@ -1,317 +1,12 @@
-//! The incident record (SPEC §2): one YAML file per incident.
+//! Reading a record from its YAML tree: every key checked against the
+//! shapes, every problem collected as a finding instead of stopping.
 
-use indexmap::IndexMap;
-use schemars::JsonSchema;
-use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
-
-use super::config::Config;
-use super::time::{Day, Instant, Span};
+use super::{
+    Action, ActionStatus, Communications, Incident, Link, Postmortem, PostmortemStatus, Priority,
+    Responder, RoleAssignment, Shift, Status, TimelineEvent, Update,
+};
+use crate::model::config::Config;
 use crate::yaml::{At, Fields, Pos, Reader, SNode};
-
-/// Enums written in records as one lowercase word: the words, in variant
-/// order, and conversions both ways.
-macro_rules! words {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
-        #[serde(rename_all = "lowercase")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            /// The words a record may use, in variant order.
-            pub const NAMES: &'static [&'static str] = &[$($word),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word),+ }
-            }
-
-            /// The variant a word names.
-            pub fn from_word(word: &str) -> Option<$name> {
-                match word { $($word => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-words! {
-    /// Where an incident is in its life.
-    Status { Investigating => "investigating", Identified => "identified", Monitoring => "monitoring", Resolved => "resolved" }
-}
-
-words! {
-    /// Whether an action item is finished.
-    ActionStatus { Open => "open", Done => "done" }
-}
-
-words! {
-    /// How urgent an action item is.
-    Priority { High => "high", Medium => "medium", Low => "low" }
-}
-
-words! {
-    /// Where the postmortem stands.
-    PostmortemStatus { Pending => "pending", Scheduled => "scheduled", Done => "done" }
-}
-
-/// An incident record.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields, title = "rolecall incident record")]
-pub struct Incident {
-    /// Optional; when present it must equal the file name without extension.
-    #[schemars(with = "Option<String>")]
-    pub id: String,
-    /// The id as written, when it was.
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub written_id: Option<At<String>>,
-    pub title: At<String>,
-    /// One of the configured severities (SEV1..SEV4 by default).
-    pub severity: At<String>,
-    pub status: At<Status>,
-    pub started_at: At<Instant>,
-    pub detected_at: Option<At<Instant>>,
-    /// Required when status is resolved, forbidden otherwise.
-    pub resolved_at: Option<At<Instant>>,
-    /// Markdown.
-    pub summary: Option<String>,
-    /// Markdown.
-    pub impact: Option<String>,
-    #[serde(default)]
-    pub services: Vec<String>,
-    /// Exclusive roles: a person (one owner throughout) or a list of shifts.
-    #[serde(serialize_with = "roles_as_map")]
-    #[schemars(with = "IndexMap<String, RoleSchema>")]
-    #[serde(default)]
-    pub roles: Vec<RoleAssignment>,
-    /// People in the non-exclusive roles.
-    #[serde(default)]
-    pub responders: Vec<Responder>,
-    pub communications: Option<Communications>,
-    #[serde(default)]
-    pub timeline: Vec<TimelineEvent>,
-    #[serde(default)]
-    pub actions: Vec<Action>,
-    pub postmortem: Option<Postmortem>,
-    #[serde(default)]
-    pub links: Vec<Link>,
-    /// Top-level keys and where they were written.
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub key_pos: Vec<(String, Pos)>,
-}
-
-/// How `roles` entries may be written (for the JSON Schema only).
-#[derive(JsonSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-enum RoleSchema {
-    /// Shorthand: one owner for the whole incident.
-    Owner(String),
-    /// Shifts in time order; each later shift is a handover.
-    Shifts(Vec<Shift>),
-}
-
-/// One exclusive role's owners over time.
-#[derive(Clone, Debug)]
-pub struct RoleAssignment {
-    pub key: At<String>,
-    /// Written as `tech_lead: bob`.
-    pub shorthand: bool,
-    pub shifts: Vec<Shift>,
-}
-
-/// One person holding a role from a moment on.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Shift {
-    pub owner: At<String>,
-    /// Required on every shift after the first.
-    pub from: Option<At<Instant>>,
-    /// What the outgoing owner passed on (Markdown).
-    pub handover: Option<String>,
-    /// When the new owner confirmed the handover.
-    pub acknowledged_at: Option<At<Instant>>,
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub pos: Pos,
-}
-
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Responder {
-    pub person: At<String>,
-    pub role: At<String>,
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub pos: Pos,
-}
-
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Communications {
-    /// Overrides the severity's cadence.
-    pub update_every: Option<At<Span>>,
-    #[serde(default)]
-    pub updates: Vec<Update>,
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub pos: Pos,
-}
-
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Update {
-    pub at: At<Instant>,
-    pub channel: Option<String>,
-    pub summary: String,
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub pos: Pos,
-}
-
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct TimelineEvent {
-    pub at: At<Instant>,
-    pub event: String,
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub pos: Pos,
-}
-
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Action {
-    pub title: String,
-    pub owner: Option<At<String>>,
-    pub due: Option<At<Day>>,
-    /// Default: open.
-    #[schemars(default = "open")]
-    pub status: ActionStatus,
-    pub priority: Option<Priority>,
-    pub link: Option<String>,
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub pos: Pos,
-}
-
-fn open() -> ActionStatus {
-    ActionStatus::Open
-}
-
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Postmortem {
-    /// Default: `resolved_at` plus the severity's business days.
-    pub due: Option<At<Day>>,
-    pub meeting_at: Option<At<Instant>>,
-    pub status: Option<At<PostmortemStatus>>,
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub pos: Pos,
-}
-
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Link {
-    pub title: String,
-    pub url: String,
-}
-
-fn roles_as_map<S: Serializer>(roles: &[RoleAssignment], serializer: S) -> Result<S::Ok, S::Error> {
-    let mut map = serializer.serialize_map(Some(roles.len()))?;
-    for role in roles {
-        map.serialize_entry(&role.key.value, &role.shifts)?;
-    }
-    map.end()
-}
-
-impl Incident {
-    /// Where a top-level key was written, or line 1 when it is absent.
-    pub fn pos_of(&self, key: &str) -> Pos {
-        self.key_pos
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or(Pos::START, |&(_, p)| p)
-    }
-
-    pub fn is_resolved(&self) -> bool {
-        self.status.value == Status::Resolved
-    }
-
-    pub fn role(&self, key: &str) -> Option<&RoleAssignment> {
-        self.roles.iter().find(|r| r.key.value == key)
-    }
-
-    /// The cadence of updates: the record's own, else the severity's.
-    pub fn update_every(&self, config: &Config) -> Option<Span> {
-        self.communications
-            .as_ref()
-            .and_then(|c| c.update_every.as_ref().map(|s| s.value))
-            .or_else(|| config.severity(&self.severity).and_then(|s| s.update_every))
-    }
-
-    /// When a role required `from` this point becomes required: the start,
-    /// or (for `resolved`) the resolution — never before the start; `None`
-    /// while that moment has not come.
-    pub fn required_since(&self, from: super::config::RequiredFrom) -> Option<Instant> {
-        match from {
-            super::config::RequiredFrom::Declared => Some(self.started_at.value),
-            super::config::RequiredFrom::Resolved => self
-                .resolved_at
-                .as_ref()
-                .filter(|_| self.is_resolved())
-                .map(|at| at.value.max(self.started_at.value)),
-        }
-    }
-
-    /// While the incident is open and has a cadence: the last update (or
-    /// the start, whichever is later) plus the cadence.
-    pub fn next_update_due(&self, config: &Config) -> Option<Instant> {
-        if self.is_resolved() {
-            return None;
-        }
-        let cadence = self.update_every(config)?;
-        let last = self
-            .updates()
-            .iter()
-            .map(|u| u.at.value)
-            .fold(self.started_at.value, Instant::max);
-        Some(Instant(last.0 + cadence.0))
-    }
-
-    pub fn updates(&self) -> &[Update] {
-        self.communications.as_ref().map_or(&[], |c| &c.updates)
-    }
-
-    /// When the postmortem is due: the record's date, else resolution plus
-    /// the severity's business days.
-    pub fn postmortem_due(&self, config: &Config) -> Option<Day> {
-        if let Some(due) = self.postmortem.as_ref().and_then(|p| p.due.as_ref()) {
-            return Some(due.value);
-        }
-        self.default_postmortem_due(config)
-    }
-
-    /// The severity's business-day limit applied to `resolved_at`.
-    pub fn default_postmortem_due(&self, config: &Config) -> Option<Day> {
-        let resolved = self.resolved_at.as_ref()?;
-        let days = config.severity(&self.severity)?.postmortem_within_days?;
-        let date =
-            super::time::add_business_days(resolved.utc_date(), days, &config.holiday_dates());
-        Some(Day(date))
-    }
-}
-
-impl Shift {
-    /// When this shift starts: its `from`, or the incident's start.
-    pub fn start(&self, incident: &Incident) -> Instant {
-        self.from
-            .as_ref()
-            .map_or(incident.started_at.value, |f| f.value)
-    }
-}
 
 const RECORD_KEYS: &[&str] = &[
     "id",
@@ -332,7 +27,6 @@ const RECORD_KEYS: &[&str] = &[
     "postmortem",
     "links",
 ];
-
 /// Reads a record. `stem` is the file name without extension; `None` when
 /// the record has `schema` findings (they are in `r`).
 pub fn read(r: &mut Reader<'_>, root: &SNode, stem: &str, config: &Config) -> Option<Incident> {
@@ -394,7 +88,6 @@ pub fn read(r: &mut Reader<'_>, root: &SNode, stem: &str, config: &Config) -> Op
     };
     (!r.failed()).then_some(incident)
 }
-
 /// One of an enum's words, with a did-you-mean when it is not.
 fn read_word<T>(
     r: &mut Reader<'_>,
@@ -407,11 +100,9 @@ fn read_word<T>(
     r.choice(pos, node, what, names)
         .and_then(|word| from_word(&word))
 }
-
 fn read_status(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Status> {
     read_word(r, pos, node, "status", Status::NAMES, Status::from_word)
 }
-
 fn read_roles(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Vec<RoleAssignment>> {
     let mut roles = Vec::new();
     let mut ok = true;
@@ -456,7 +147,6 @@ fn read_roles(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Vec<RoleAssi
     }
     ok.then_some(roles)
 }
-
 fn read_shift(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Shift> {
     let f = r.fields(
         pos,
@@ -476,7 +166,6 @@ fn read_shift(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Shift> {
         pos,
     })
 }
-
 fn read_responder(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Responder> {
     let f = r.fields(pos, node, "a responder", &["person", "role"])?;
     let person = r.required(&f, "person", "a responder", Reader::name);
@@ -487,7 +176,6 @@ fn read_responder(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Responde
         pos,
     })
 }
-
 fn read_communications(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Communications> {
     let f = r.fields(pos, node, "communications", &["update_every", "updates"])?;
     let update_every = r.optional(&f, "update_every", Reader::span);
@@ -500,7 +188,6 @@ fn read_communications(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Com
         pos,
     })
 }
-
 fn read_update(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Update> {
     let f = r.fields(pos, node, "an update", &["at", "channel", "summary"])?;
     let at = r.required(&f, "at", "an update", Reader::instant);
@@ -513,7 +200,6 @@ fn read_update(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Update> {
         pos,
     })
 }
-
 fn read_event(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<TimelineEvent> {
     let f = r.fields(pos, node, "a timeline event", &["at", "event"])?;
     let at = r.required(&f, "at", "a timeline event", Reader::instant);
@@ -524,7 +210,6 @@ fn read_event(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<TimelineEven
         pos,
     })
 }
-
 fn read_action(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Action> {
     let f: Fields<'_> = r.fields(
         pos,
@@ -566,7 +251,6 @@ fn read_action(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Action> {
         pos,
     })
 }
-
 fn read_postmortem(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Postmortem> {
     let f = r.fields(pos, node, "postmortem", &["due", "meeting_at", "status"])?;
     let due = r.optional(&f, "due", Reader::day);
@@ -588,7 +272,6 @@ fn read_postmortem(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Postmor
         pos,
     })
 }
-
 fn read_link(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Link> {
     let f = r.fields(pos, node, "a link", &["title", "url"])?;
     let title = r.required(&f, "title", "a link", Reader::name);
@@ -598,7 +281,6 @@ fn read_link(r: &mut Reader<'_>, pos: Pos, node: &SNode) -> Option<Link> {
         url: url?.value,
     })
 }
-
 fn list_value<T>(list: Option<At<Vec<T>>>) -> Vec<T> {
     list.map(|l| l.value).unwrap_or_default()
 }
