@@ -16,7 +16,7 @@ use crate::line_endings::Conversion;
 use crate::load::{self, Workspace};
 use crate::model::{Instant, is_valid_key};
 use crate::render::files::{Change, Previous};
-use crate::render::templates::Templates;
+use crate::render::templates::{Context as TemplateContext, Templates};
 use crate::suggest;
 use crate::yaml::write::scalar;
 
@@ -174,7 +174,7 @@ fn render_record(
         workspace.roster.as_ref(),
     )
     .map_err(|e| Error::Content(e.to_string()))?;
-    let mut context = tera::Context::new();
+    let mut context = TemplateContext::new();
     let schema = workspace
         .root
         .join(SCHEMA_FILE)

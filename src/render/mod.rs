@@ -10,7 +10,7 @@ pub mod markers;
 pub mod templates;
 
 use rayon::prelude::*;
-use tera::Context;
+use templates::Context;
 
 use crate::load::{Record, Workspace};
 use crate::model::Incident;

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tera::{ArgFromValue, Context, Kwargs, State, Tera, TeraResult, Value};
+use tera::{ArgFromValue, Kwargs, State, Tera, TeraResult};
+pub use tera::{Context, Value};
 use walkdir::WalkDir;
 
 use super::{context, markdown};

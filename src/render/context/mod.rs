@@ -7,8 +7,8 @@ mod handovers;
 mod roles;
 pub(crate) mod time;
 
+use super::templates::Value;
 use serde::Serialize;
-use tera::Value;
 
 use crate::model::record::{PostmortemStatus, Priority};
 pub use handovers::{HandoverState, HandoverView};
