@@ -280,7 +280,7 @@ fn repo_prefix(repo: &Repository, root: &Path) -> String {
     };
     match root.strip_prefix(&workdir) {
         Ok(rel) if rel.as_os_str().is_empty() => String::new(),
-        Ok(rel) => format!("{}/", crate::load::relative(Path::new(""), rel)),
+        Ok(rel) => format!("{}/", crate::rel_path::relative(Path::new(""), rel)),
         Err(_) => String::new(),
     }
 }

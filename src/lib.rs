@@ -17,6 +17,7 @@ pub mod line_endings;
 pub mod load;
 pub mod model;
 pub mod record_edit;
+pub mod rel_path;
 pub mod render;
 pub mod report;
 pub mod suggest;

@@ -84,7 +84,7 @@ fn changed_records(context: &Context, rev: &str) -> Result<BTreeSet<String>> {
         .and_then(|(root, wd)| {
             root.strip_prefix(&wd)
                 .ok()
-                .map(|p| load::relative(std::path::Path::new(""), p))
+                .map(|p| crate::rel_path::relative(std::path::Path::new(""), p))
         })
         .unwrap_or_default();
     Ok(changed
@@ -102,7 +102,7 @@ fn changed_records(context: &Context, rev: &str) -> Result<BTreeSet<String>> {
 /// The configuration and roster files, named as their findings name them
 /// (`people: ./team/people.yaml` is `team/people.yaml`).
 fn setup_files(workspace: &Workspace) -> Vec<String> {
-    let roster = load::relative(
+    let roster = crate::rel_path::relative(
         &workspace.root,
         &workspace.root.join(&workspace.config.people),
     );

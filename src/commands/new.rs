@@ -42,7 +42,7 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
         .unwrap_or_else(|| super::handover::whole_seconds(now));
     validate(&workspace, args)?;
     let id = choose_id(&workspace, args.id.as_deref(), started)?;
-    let rel = load::relative(
+    let rel = crate::rel_path::relative(
         &workspace.root,
         &workspace.incidents_dir().join(format!("{id}.yaml")),
     );

@@ -181,7 +181,7 @@ fn project_prefix(workdir: &Path, root: &Path) -> String {
     };
     match root.strip_prefix(&workdir) {
         Ok(rel) if !rel.as_os_str().is_empty() => {
-            format!("{}/", crate::load::relative(Path::new(""), rel))
+            format!("{}/", crate::rel_path::relative(Path::new(""), rel))
         }
         _ => String::new(),
     }

@@ -355,7 +355,7 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
                     entry.file_type().is_file()
                         && entry.file_name().to_string_lossy().ends_with(".md")
                 })
-                .map(|entry| crate::load::relative(root, entry.path()))
+                .map(|entry| crate::rel_path::relative(root, entry.path()))
                 .filter(|rel| !planned.contains(rel.as_str()))
                 .collect::<Vec<_>>()
         })

@@ -212,7 +212,7 @@ fn override_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".tera"))
-        .map(|e| (crate::load::relative(dir, e.path()), e.into_path()))
+        .map(|e| (crate::rel_path::relative(dir, e.path()), e.into_path()))
         .collect();
     found.sort();
     found

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod architecture;
 mod bad_input;
 mod check_codes;
 mod check_formats;
