@@ -1,5 +1,9 @@
 //! `check`'s rules: each family in its own file, all run over every record
 //! that loaded cleanly; findings are data, collected in one pass.
+//!
+//! Stage 2 of load → check → plan/render → write → commit. May import
+//! `finding`, `yaml`, `model` and `load`; never `report`, `render`, `git`,
+//! `commit` or `commands` (ARCHITECTURE.md; `tests/integration/architecture.rs`).
 
 mod handovers;
 mod ids;

@@ -1,5 +1,10 @@
 //! One file per subcommand, each wiring the stages together; this file
 //! dispatches and holds what they share (the project folder, printing).
+//!
+//! The top of the house: a command may import every stage, and nothing but
+//! `lib.rs` imports a command. A command that needs string surgery on a
+//! record or its own git calls is missing a function in `record_edit` or
+//! `git`, not a command-local helper.
 
 mod actions;
 mod check;

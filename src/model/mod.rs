@@ -1,5 +1,8 @@
 //! The data rolecall works on: incident records, the roster, the
 //! configuration with its role catalogue, and time values.
+//!
+//! Read from `yaml` trees, reporting through `finding`; never imports
+//! `load`, `check`, `report`, `render`, `git`, `commit` or `commands`.
 
 pub mod config;
 pub mod record;

@@ -1,6 +1,12 @@
 //! Rendering: which documents an incident gets, their contexts, the Tera
 //! wrapper, Markdown safety, postmortem merging, and bringing the output
 //! folder in line with the plan.
+//!
+//! Stage 3 of load → check → plan/render → write → commit. Works from the
+//! loaded workspace (`load`, `model`) and plain data handed in (line-ending
+//! rules, blob ids); never imports `git`, `commit`, `check` or `commands`:
+//! rendering never touches git. Tera stays in `templates`, pulldown-cmark in
+//! `markdown`.
 
 pub mod cache;
 pub mod context;

@@ -1,6 +1,10 @@
 //! YAML as rolecall reads it: a spanned tree of nodes (so every finding can
 //! point at its line), the input limits of SPEC §8, and typed reading of that
 //! tree that collects every schema problem instead of stopping at the first.
+//!
+//! The only module that uses serde-saphyr. Below everything but `finding`:
+//! imports nothing else of the crate. Inside, `node` (the tree) is a leaf,
+//! `parse` alone chooses a reader, and `core_schema` alone types scalars.
 
 mod block;
 mod core_schema;

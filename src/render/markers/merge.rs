@@ -133,7 +133,7 @@ pub(super) fn insertion(
 ///
 /// # Errors
 /// Any marker problem in `existing` (the file must then be left untouched) or in `fresh`
-/// (a template problem), as from [`sections`].
+/// (a template problem), as from [`sections`](super::sections).
 pub fn merge(existing: &str, fresh: &str) -> Result<String, MarkerError> {
     let old = parse(existing)?;
     let new = parse(fresh)?;
