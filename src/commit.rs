@@ -93,7 +93,12 @@ pub fn write_and_commit(
         return Ok(Committed::NothingToCommit);
     };
     match repo.commit_paths(&path_changes, &message(request), &signatures) {
-        Ok(Some(info)) => Ok(Committed::Commit { info }),
+        Ok(Some(info)) => {
+            if let Some(note) = &info.note {
+                eprintln!("note: {note}");
+            }
+            Ok(Committed::Commit { info })
+        }
         Ok(None) => Ok(Committed::NothingToCommit),
         // The commit exists and holds the files as written: keep them.
         Err(error @ GitError::IndexNotUpdated { .. }) => Err(error.into()),

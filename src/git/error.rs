@@ -81,6 +81,16 @@ pub enum GitError {
         "created commit {short_id} but could not update the index ({reason}); run `git reset -q -- <committed files>` to resync it"
     )]
     IndexNotUpdated { short_id: String, reason: String },
+    /// A git setting rolecall reads has a value it cannot use.
+    #[error(
+        "the git setting {key} = `{value}` cannot be used ({reason}): expected {expected}; change it with `git config {key} <value>`"
+    )]
+    InvalidSetting {
+        key: &'static str,
+        value: String,
+        expected: &'static str,
+        reason: String,
+    },
     /// A file-system operation failed.
     #[error("could not {action} {}: {error}", path.display())]
     Io {
