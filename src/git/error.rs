@@ -91,6 +91,12 @@ pub enum GitError {
         expected: &'static str,
         reason: String,
     },
+    /// The repository stores its objects under SHA-256 names.
+    #[error(
+        "{} is a SHA-256 repository: SHA-256 repositories are not supported yet; run rolecall in a SHA-1 repository, or render with --no-commit and commit with git",
+        path.display()
+    )]
+    Sha256 { path: PathBuf },
     /// A file-system operation failed.
     #[error("could not {action} {}: {error}", path.display())]
     Io {

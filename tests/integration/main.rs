@@ -11,6 +11,7 @@ mod commands_authoring;
 mod commands_reporting;
 mod commit_git;
 mod faults;
+mod packs;
 mod render_cache;
 mod render_docs;
 mod render_safety;
