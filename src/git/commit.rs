@@ -121,10 +121,8 @@ impl Repository {
         }
         let parents: Vec<&Commit<'_>> = head.commit().into_iter().collect();
         let (author, committer) = (sigs.author.signature()?, sigs.committer.signature()?);
-        let id = self
-            .inner
-            .commit(None, &author, &committer, &message, &tree, &parents)
-            .map_err(git("create the commit"))?;
+        let signing = sigs.signing.as_ref();
+        let id = self.create_commit(signing, (&author, &committer), &message, &tree, &parents)?;
         #[cfg(debug_assertions)]
         injected_fault()?;
         self.move_head(&head, id, &subject)?;

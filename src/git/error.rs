@@ -97,6 +97,18 @@ pub enum GitError {
         path.display()
     )]
     Sha256 { path: PathBuf },
+    /// `commit.gpgsign` asks for a signature rolecall cannot make.
+    #[error(
+        "commit.gpgsign is set, but rolecall cannot sign this commit: {reason}. To commit anyway, either run with --no-commit and commit the documents with `git commit` (which signs them), or commit unsigned in this repository with `git config commit.gpgsign false`"
+    )]
+    CannotSign { reason: String },
+    /// The signing program failed or gave no signature.
+    #[error("could not sign the commit: `{program}` {reason}{}", if stderr.is_empty() { String::new() } else { format!(":\n{stderr}") })]
+    SigningFailed {
+        program: String,
+        reason: String,
+        stderr: String,
+    },
     /// A file-system operation failed.
     #[error("could not {action} {}: {error}", path.display())]
     Io {

@@ -8,7 +8,8 @@
 //!
 //! Each part lives in its own file: [`Repository`] (here) opens the
 //! repository (refusing SHA-256 ones); `state` refuses while git is busy and
-//! serialises runs; `identity` resolves who commits; `commit` builds and makes the commit, with `objects`
+//! serialises runs; `identity` resolves who commits and `sign` how the
+//! commit is signed; `commit` builds and makes the commit, with `objects`
 //! writing the new objects (one `pack`, with its `pack_index`, for a large
 //! commit), `head` moving the branch and `index` refreshing the committed
 //! paths' index entries; `changed` lists the paths changed since a revision.
@@ -22,6 +23,7 @@ mod index;
 mod objects;
 mod pack;
 mod pack_index;
+mod sign;
 mod state;
 #[cfg(test)]
 mod test_support;

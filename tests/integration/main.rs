@@ -16,3 +16,4 @@ mod render_cache;
 mod render_docs;
 mod render_safety;
 mod schema;
+mod signing;
