@@ -1,5 +1,6 @@
 //! In-process stages with criterion: parsing one record, loading and
-//! checking the bundled examples, and rendering their documents in memory.
+//! checking the bundled examples, rendering their documents in memory, and
+//! holding rendered documents as blobs (hashed and deflated).
 //! Whole commands on large synthetic repositories are timed by
 //! `bench/run.sh` (hyperfine); see BENCHMARKS.md.
 //!
@@ -9,6 +10,7 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
+use rolecall::blob::Blob;
 use rolecall::model::Instant;
 use rolecall::render::templates::Templates;
 
@@ -35,6 +37,22 @@ fn stages(c: &mut Criterion) {
     .expect("templates");
     c.bench_function("render the bundled examples in memory", |b| {
         b.iter(|| rolecall::render::plan(&workspace, &templates, &[]).expect("render"));
+    });
+    // 2,000 documents as a render holds them: the bundled ones, repeated.
+    let plan = rolecall::render::plan(&workspace, &templates, &[]).expect("render");
+    let documents: Vec<&[u8]> = plan
+        .documents
+        .iter()
+        .map(|d| d.content.as_bytes())
+        .cycle()
+        .take(2000)
+        .collect();
+    c.bench_function("hold 2,000 rendered documents as blobs", |b| {
+        b.iter(|| {
+            for content in &documents {
+                std::hint::black_box(Blob::new(content).expect("deflate"));
+            }
+        });
     });
 }
 

@@ -95,6 +95,9 @@ pub fn write_and_commit(
     };
     match repo.commit_paths(&path_changes, &message(request), &signatures) {
         Ok(Some(info)) => {
+            if let Some(note) = &info.note {
+                eprintln!("note: {note}");
+            }
             refresh_stat(&repo, &prefix, changes);
             Ok(Committed::Commit { info })
         }

@@ -10,7 +10,7 @@ use git2::{Commit, FileMode, ObjectType, Oid, Tree};
 
 use super::head::Head;
 use super::identity::CommitSignatures;
-use super::objects::PACK_THRESHOLD;
+use super::objects::{NewObjects, PACK_THRESHOLD};
 use super::{GitError, Repository, git};
 use crate::blob::{Blob, BlobId};
 
@@ -48,6 +48,8 @@ pub struct CommitInfo {
     pub subject: String,
     /// Whether the commit was made on a detached HEAD.
     pub detached: bool,
+    /// Something the user should know about the repository (packs piling up).
+    pub note: Option<String>,
 }
 
 /// One change that actually alters HEAD's tree.
@@ -112,20 +114,20 @@ impl Repository {
         if planned.is_empty() {
             return Ok(None);
         }
-        self.write_blobs(&planned)?;
-        let tree = self.build_tree(base.as_ref(), &planned)?;
+        let mut objects = self.write_blobs(&planned)?;
+        let tree = self.build_tree(base.as_ref(), &planned, &mut objects)?;
         if base.as_ref().map(Tree::id) == Some(tree.id()) {
             return Ok(None);
         }
         let parents: Vec<&Commit<'_>> = head.commit().into_iter().collect();
         let (author, committer) = (sigs.author.signature()?, sigs.committer.signature()?);
-        let id = self
-            .inner
-            .commit(None, &author, &committer, &message, &tree, &parents)
-            .map_err(git("create the commit"))?;
+        let signing = sigs.signing.as_ref();
+        let id = self.create_commit(signing, (&author, &committer), &message, &tree, &parents)?;
         #[cfg(debug_assertions)]
         injected_fault()?;
         self.move_head(&head, id, &subject)?;
+        // The commit is reachable now: its pack no longer needs holding.
+        let note = objects.release();
         let short_id = self.short_id(id);
         if let Some(workdir) = self.workdir() {
             self.update_index(workdir, &planned)
@@ -139,6 +141,7 @@ impl Repository {
             short_id,
             subject,
             detached: matches!(head, Head::Detached { .. }),
+            note,
         }))
     }
 
@@ -150,6 +153,7 @@ impl Repository {
         &self,
         base: Option<&Tree<'_>>,
         planned: &[Planned<'_>],
+        objects: &mut NewObjects<'_>,
     ) -> Result<Tree<'_>, GitError> {
         let context = "build the commit tree";
         let id = if planned.len() > PACK_THRESHOLD {
@@ -161,7 +165,7 @@ impl Repository {
                 let _unchecked = UncheckedEntries::new();
                 updated_tree(&scratch, base.map(Tree::id), planned).map_err(git(context))?
             };
-            self.write_new_trees(&scratch, id)?;
+            self.write_new_trees(&scratch, id, objects)?;
             id
         } else {
             updated_tree(&self.inner, base.map(Tree::id), planned).map_err(git(context))?
@@ -170,26 +174,41 @@ impl Repository {
     }
 }
 
-/// While it lives, libgit2 does not check that each object a new tree or
+/// While one lives, libgit2 does not check that each object a new tree or
 /// index entry names is in the object database (its "strict object
-/// creation", on by default, is back on when this is dropped). A large
-/// render's blobs were all just written or found there by `write_blobs`,
-/// and its subtrees are made in memory: checking would read every new
-/// blob's header back from the pack just written, which maps the whole
-/// pack into memory (70 MB at 10,000 records) and costs a lookup per
-/// document.
+/// creation", on by default, is back on when the last one is dropped: the
+/// setting is the process's, so holders are counted). A large render's
+/// blobs go into one pack with its trees, written after the trees are made
+/// in memory: checking would find them missing, and for blobs already
+/// stored it would read every header back, mapping whole packs into memory
+/// (70 MB at 10,000 records) at a lookup per document.
 pub(super) struct UncheckedEntries;
+
+/// How many [`UncheckedEntries`] are alive.
+static UNCHECKED_HOLDERS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
 
 impl UncheckedEntries {
     pub(super) fn new() -> UncheckedEntries {
-        git2::opts::strict_object_creation(false);
+        let mut holders = UNCHECKED_HOLDERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *holders == 0 {
+            git2::opts::strict_object_creation(false);
+        }
+        *holders += 1;
         UncheckedEntries
     }
 }
 
 impl Drop for UncheckedEntries {
     fn drop(&mut self) {
-        git2::opts::strict_object_creation(true);
+        let mut holders = UNCHECKED_HOLDERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *holders -= 1;
+        if *holders == 0 {
+            git2::opts::strict_object_creation(true);
+        }
     }
 }
 

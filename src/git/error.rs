@@ -81,6 +81,34 @@ pub enum GitError {
         "created commit {short_id} but could not update the index ({reason}); run `git reset -q -- <committed files>` to resync it"
     )]
     IndexNotUpdated { short_id: String, reason: String },
+    /// A git setting rolecall reads has a value it cannot use.
+    #[error(
+        "the git setting {key} = `{value}` cannot be used ({reason}): expected {expected}; change it with `git config {key} <value>`"
+    )]
+    InvalidSetting {
+        key: &'static str,
+        value: String,
+        expected: &'static str,
+        reason: String,
+    },
+    /// The repository stores its objects under SHA-256 names.
+    #[error(
+        "{} is a SHA-256 repository: SHA-256 repositories are not supported yet; run rolecall in a SHA-1 repository, or render with --no-commit and commit with git",
+        path.display()
+    )]
+    Sha256 { path: PathBuf },
+    /// `commit.gpgsign` asks for a signature rolecall cannot make.
+    #[error(
+        "commit.gpgsign is set, but rolecall cannot sign this commit: {reason}. To commit anyway, either run with --no-commit and commit the documents with `git commit` (which signs them), or commit unsigned in this repository with `git config commit.gpgsign false`"
+    )]
+    CannotSign { reason: String },
+    /// The signing program failed or gave no signature.
+    #[error("could not sign the commit: `{program}` {reason}{}", if stderr.is_empty() { String::new() } else { format!(":\n{stderr}") })]
+    SigningFailed {
+        program: String,
+        reason: String,
+        stderr: String,
+    },
     /// A file-system operation failed.
     #[error("could not {action} {}: {error}", path.display())]
     Io {

@@ -1,6 +1,8 @@
 //! Who a commit is by: [`Identity`] and [`CommitSignatures`], resolved from
 //! `--author`, the `GIT_AUTHOR_*`/`GIT_COMMITTER_*` environment and git
-//! configuration, in that order.
+//! configuration, in that order; and whether it is to be signed
+//! (`commit.gpgsign`), decided here so that what cannot be signed is
+//! refused before anything is written.
 
 use std::fmt;
 
@@ -9,6 +11,7 @@ use jiff::fmt::temporal::{Pieces, PiecesOffset};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ZonedDateTime};
 
+use super::sign::{self, Signing};
 use super::{GitError, Repository, git};
 
 /// A person (and optionally a fixed time) to record in a commit.
@@ -59,15 +62,25 @@ impl fmt::Display for Identity {
     }
 }
 
-/// Author and committer of a commit.
+/// Author and committer of a commit, and how it is signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitSignatures {
     pub author: Identity,
     pub committer: Identity,
+    /// `None` for an unsigned commit.
+    pub(super) signing: Option<Signing>,
+}
+
+impl CommitSignatures {
+    /// Whether the commit will be signed.
+    pub fn signed(&self) -> bool {
+        self.signing.is_some()
+    }
 }
 
 impl Repository {
-    /// Resolves author and committer from `--author`, the `GIT_*` environment and git config.
+    /// Resolves author and committer from `--author`, the `GIT_*` environment and git config,
+    /// and how the commit is signed; refuses a signature rolecall cannot make.
     pub fn resolve_identity(
         &self,
         author_override: Option<&str>,
@@ -77,11 +90,23 @@ impl Repository {
             .config()
             .and_then(|mut c| c.snapshot())
             .map_err(git("read the git configuration"))?;
-        resolve_from(
-            author_override,
-            |key| std::env::var(key).ok(),
-            |key| config.get_string(key).ok(),
-        )
+        let lookup = |key: &str| config.get_string(key).ok();
+        let mut sigs = resolve_from(author_override, |key| std::env::var(key).ok(), lookup)?;
+        let gpgsign = match config.get_bool("commit.gpgsign") {
+            Ok(value) => value,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => false,
+            Err(e) => {
+                return Err(GitError::InvalidSetting {
+                    key: "commit.gpgsign",
+                    value: lookup("commit.gpgsign").unwrap_or_default(),
+                    expected: "true or false",
+                    reason: e.message().to_owned(),
+                });
+            }
+        };
+        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+        sigs.signing = sign::signing_from(gpgsign, lookup, &sigs.committer, home.as_deref())?;
+        Ok(sigs)
     }
 }
 
@@ -129,7 +154,11 @@ fn resolve_from(
     author.when = env("GIT_AUTHOR_DATE")
         .map(|v| parse_date("GIT_AUTHOR_DATE", &v))
         .transpose()?;
-    Ok(CommitSignatures { author, committer })
+    Ok(CommitSignatures {
+        author,
+        committer,
+        signing: None,
+    })
 }
 
 /// Parses git's raw date form `[@]<unix seconds> [<+hhmm>]` or an RFC 3339 date.

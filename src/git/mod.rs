@@ -7,11 +7,13 @@
 //! refreshed, so `git status` does not report them as changed.
 //!
 //! Each part lives in its own file: [`Repository`] (here) opens the
-//! repository; `state` refuses while git is busy and serialises runs;
-//! `identity` resolves who commits; `commit` builds and makes the commit,
-//! with `objects` writing blobs (`pack` for many), `head` moving the branch and `index`
-//! refreshing the committed paths' index entries; `changed` lists the paths
-//! changed since a revision; `eol` reads git's line-ending rules.
+//! repository (refusing SHA-256 ones); `state` refuses while git is busy and
+//! serialises runs; `identity` resolves who commits and `sign` how the
+//! commit is signed; `commit` builds and makes the commit, with `objects`
+//! writing the new objects (one `pack`, with its `pack_index`, for a large
+//! commit), `head` moving the branch and `index` refreshing the committed
+//! paths' index entries; `changed` lists the paths changed since a revision;
+//! `eol` reads git's line-ending rules.
 
 mod changed;
 mod commit;
@@ -23,6 +25,7 @@ mod index;
 mod objects;
 mod pack;
 mod pack_index;
+mod sign;
 mod state;
 #[cfg(test)]
 mod test_support;
@@ -56,16 +59,31 @@ impl fmt::Debug for Repository {
 }
 
 impl Repository {
-    /// Finds the repository containing `dir` (like git's discovery); `Ok(None)` outside any repository.
+    /// Finds the repository containing `dir` (like git's discovery); `Ok(None)` outside any
+    /// repository. Refuses a repository whose objects are named by SHA-256.
     pub fn discover(dir: &Path) -> Result<Option<Repository>, GitError> {
-        match git2::Repository::discover(dir) {
-            Ok(inner) => Ok(Some(Repository { inner })),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) if e.code() == ErrorCode::Owner => Err(GitError::NotOwned {
-                path: dir.to_path_buf(),
-            }),
-            Err(e) => Err(git("open the git repository")(e)),
-        }
+        let inner = match git2::Repository::discover(dir) {
+            Ok(inner) => inner,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) if e.code() == ErrorCode::Owner => {
+                return Err(GitError::NotOwned {
+                    path: dir.to_path_buf(),
+                });
+            }
+            Err(e) => {
+                // libgit2 built for SHA-1 fails to open a SHA-256 repository; say so by name.
+                if let Ok(git_dir) = git2::Repository::discover_path(dir, Vec::<&Path>::new()) {
+                    check_object_format(&git_dir, object_format(&git_dir))?;
+                }
+                return Err(git("open the git repository")(e));
+            }
+        };
+        let format = inner
+            .config()
+            .ok()
+            .and_then(|config| config.get_string("extensions.objectformat").ok());
+        check_object_format(inner.path(), format)?;
+        Ok(Some(Repository { inner }))
     }
 
     /// Whether the repository has no work tree.
@@ -93,6 +111,26 @@ impl Repository {
     /// The directory to name in messages: the work tree, else the git directory.
     pub(super) fn display_dir(&self) -> PathBuf {
         self.workdir().unwrap_or(self.git_dir()).to_path_buf()
+    }
+}
+
+/// The `extensions.objectformat` of the repository at `git_dir`, read from
+/// its configuration file (its common directory's, for a linked work tree).
+fn object_format(git_dir: &Path) -> Option<String> {
+    let common = std::fs::read_to_string(git_dir.join("commondir"))
+        .map_or_else(|_| git_dir.to_path_buf(), |dir| git_dir.join(dir.trim()));
+    git2::Config::open(&common.join("config"))
+        .and_then(|config| config.get_string("extensions.objectformat"))
+        .ok()
+}
+
+/// Refuses an object format other than SHA-1 (git's default when none is set).
+fn check_object_format(git_dir: &Path, format: Option<String>) -> Result<(), GitError> {
+    match format {
+        Some(format) if !format.eq_ignore_ascii_case("sha1") => Err(GitError::Sha256 {
+            path: git_dir.to_path_buf(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -131,5 +169,23 @@ mod tests {
                 .expect("discover")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_sha256_repository_is_refused_by_name() {
+        let tmp = TempDir::new().expect("tempdir");
+        crate::git::test_support::git_in(tmp.path(), &["init", "-q", "--object-format=sha256"]);
+        std::fs::create_dir(tmp.path().join("docs")).expect("mkdir");
+        let error = Repository::discover(&tmp.path().join("docs")).expect_err("refused");
+        assert!(matches!(error, GitError::Sha256 { .. }), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("SHA-256 repositories are not supported yet"),
+            "{error}"
+        );
+        assert!(check_object_format(tmp.path(), Some("sha1".to_owned())).is_ok());
+        assert!(check_object_format(tmp.path(), None).is_ok());
+        assert!(check_object_format(tmp.path(), Some("sha256".to_owned())).is_err());
     }
 }

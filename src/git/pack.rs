@@ -1,21 +1,22 @@
-//! The pack format for many new objects (a render's blobs, then its trees):
-//! a version 2 pack of whole (undeltified) zlib-deflated objects. Blobs
-//! arrive deflated already ([`Blob`]); trees are deflated here, in
-//! parallel. The writer reports each entry's offset and CRC-32 and the
-//! pack's hash, which is all its index needs besides the ids.
+//! The pack format for a commit's new objects (a large render's blobs and
+//! trees): a version 2 pack of whole (undeltified) zlib-deflated objects.
+//! Blobs arrive deflated already ([`Blob`]) and go in as they are held;
+//! trees are deflated here, in parallel. The writer reports each entry's
+//! offset and CRC-32 and the pack's hash, which is all its index needs
+//! besides the ids.
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::sync::mpsc;
 use std::thread;
 
-use flate2::write::ZlibEncoder;
-use flate2::{Compression, Crc};
+use flate2::Crc;
 use rayon::prelude::*;
 
-use crate::blob::Blob;
+use crate::blob::{self, Blob, Level};
 
-/// Blobs deflated together before their entries are handed to the writer: enough to keep every
-/// core busy, few enough that the compressed pack is never held whole in memory.
+/// Entries made together before they are handed to the writer: enough to keep every core busy,
+/// few enough that the compressed pack is never held whole in memory.
 const BATCH: usize = 2048;
 
 /// Pack object type numbers.
@@ -29,36 +30,47 @@ pub(super) struct Packed {
     pub hash: [u8; 20],
 }
 
-/// Writes `blobs` as one pack into `out`: header, one entry per blob (its
-/// type-and-size header, then its zlib stream as held), SHA-1 trailer.
-pub(super) fn write_blob_pack(out: &mut impl Write, blobs: &[&Blob]) -> io::Result<Packed> {
-    let mut out = Trailed::start(out, blobs.len())?;
-    for blob in blobs {
-        out.write_entry(&[&entry_header(BLOB, blob.size()), blob.zlib()])?;
-    }
-    out.finish()
+/// One object to pack.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Blob(&'a Blob),
+    Tree(&'a [u8]),
 }
 
-/// Writes `objects`, all of type `kind` ([`BLOB`] or [`TREE`]), as one pack into `out`:
-/// header, one entry per object, SHA-1 trailer. Entries are deflated in parallel on another
-/// thread while `out` consumes earlier batches.
-pub(super) fn write_pack(out: &mut impl Write, kind: u8, blobs: &[&[u8]]) -> io::Result<Packed> {
-    let mut out = Trailed::start(out, blobs.len())?;
+/// Writes `blobs`, then `trees` (raw tree objects), as one pack into `out`: header, one entry per
+/// object (its type-and-size header, then its content deflated at `level`), SHA-1 trailer. A
+/// blob's zlib stream goes in as held when it was made at `level`, and is made again otherwise.
+/// Entries are made in parallel on another thread while `out` consumes earlier batches.
+pub(super) fn write_pack(
+    out: &mut impl Write,
+    blobs: &[&Blob],
+    trees: &[&[u8]],
+    level: Level,
+) -> io::Result<Packed> {
+    let sources: Vec<Source<'_>> = blobs
+        .iter()
+        .map(|blob| Source::Blob(blob))
+        .chain(trees.iter().map(|tree| Source::Tree(tree)))
+        .collect();
+    let mut out = Trailed::start(out, sources.len())?;
     thread::scope(|scope| {
-        // Two batches in flight: one being written while the next is deflated.
-        let (batches, deflated) = mpsc::sync_channel::<io::Result<Vec<Vec<u8>>>>(1);
+        // Two batches in flight: one being written while the next is made.
+        let (batches, made) = mpsc::sync_channel::<io::Result<Vec<Entry<'_>>>>(1);
         scope.spawn(move || {
-            for batch in blobs.chunks(BATCH) {
-                let entries = batch.par_iter().map(|blob| entry(kind, blob)).collect();
-                // The receiver is gone only when writing failed; stop deflating then.
+            for batch in sources.chunks(BATCH) {
+                let entries = batch
+                    .par_iter()
+                    .map(|source| entry(*source, level))
+                    .collect();
+                // The receiver is gone only when writing failed; stop then.
                 if batches.send(entries).is_err() {
                     break;
                 }
             }
         });
-        for entries in deflated {
+        for entries in made {
             for entry in entries? {
-                out.write_entry(&[&entry])?;
+                out.write_entry(&[&entry.header, &entry.zlib])?;
             }
         }
         Ok::<_, io::Error>(())
@@ -66,17 +78,36 @@ pub(super) fn write_pack(out: &mut impl Write, kind: u8, blobs: &[&[u8]]) -> io:
     out.finish()
 }
 
-/// One pack entry: the type-and-size header, then the deflated content.
-fn entry(kind: u8, content: &[u8]) -> io::Result<Vec<u8>> {
-    let mut encoder = ZlibEncoder::new(
-        Vec::with_capacity(content.len() / 2 + 32),
-        Compression::fast(),
-    );
-    encoder
-        .get_mut()
-        .extend_from_slice(&entry_header(kind, content.len()));
-    encoder.write_all(content)?;
-    encoder.finish()
+/// One pack entry: the type-and-size header and the zlib stream.
+struct Entry<'a> {
+    header: Vec<u8>,
+    zlib: Cow<'a, [u8]>,
+}
+
+/// The entry of `source` at `level`.
+fn entry(source: Source<'_>, level: Level) -> io::Result<Entry<'_>> {
+    let (kind, size, zlib) = match source {
+        Source::Blob(blob) if blob.level() == level => {
+            (BLOB, blob.size(), Cow::Borrowed(blob.zlib()))
+        }
+        Source::Blob(blob) => (
+            BLOB,
+            blob.size(),
+            Cow::Owned(deflated(&blob.content()?, level)?),
+        ),
+        Source::Tree(tree) => (TREE, tree.len(), Cow::Owned(deflated(tree, level)?)),
+    };
+    Ok(Entry {
+        header: entry_header(kind, size),
+        zlib,
+    })
+}
+
+/// The zlib stream of `content` at `level`.
+fn deflated(content: &[u8], level: Level) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    blob::deflate_into(content, level, &mut out)?;
+    Ok(out)
 }
 
 /// The entry header: type in bits 4–6 of the first byte, the size in its low four bits and then
@@ -192,64 +223,81 @@ mod tests {
         assert_eq!(entry_header(BLOB, 1 << 20), [0xb0, 0x80, 0x80, 0x04]);
     }
 
-    #[test]
-    fn a_pack_is_header_entries_and_trailer() {
-        let blobs: Vec<Vec<u8>> = (0..BATCH + 3)
-            .map(|i| format!("blob {i}\n").repeat(i % 5).into_bytes())
-            .collect();
-        let borrowed: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
-        let mut pack = Vec::new();
-        write_pack(&mut pack, BLOB, &borrowed).expect("pack");
-
+    /// The entries of `pack`, checked against its header and trailer: (type, zlib stream, content).
+    fn entries(pack: &[u8]) -> Vec<(u8, Vec<u8>, Vec<u8>)> {
         let (body, trailer) = pack.split_at(pack.len() - 20);
         assert_eq!(sha1_smol::Sha1::from(body).digest().bytes(), trailer);
         assert_eq!(&body[..8], b"PACK\0\0\0\x02");
-        let count = u32::try_from(blobs.len()).expect("count");
-        assert_eq!(body[8..12], count.to_be_bytes());
+        let count = u32::from_be_bytes(body[8..12].try_into().expect("count"));
         let mut rest = &body[12..];
-        for blob in &blobs {
-            let header = entry_header(BLOB, blob.len());
-            assert_eq!(&rest[..header.len()], header.as_slice());
-            let mut decoder = ZlibDecoder::new(&rest[header.len()..]);
+        let mut found = Vec::new();
+        while !rest.is_empty() {
+            let kind = (rest[0] >> 4) & 7;
+            let header_len = 1 + rest.iter().take_while(|&&b| b & 0x80 != 0).count();
+            let mut decoder = ZlibDecoder::new(&rest[header_len..]);
             let mut content = Vec::new();
             decoder.read_to_end(&mut content).expect("inflate");
-            assert_eq!(&content, blob);
-            let used = usize::try_from(decoder.total_in()).expect("size");
-            rest = &rest[header.len() + used..];
+            assert_eq!(
+                &rest[..header_len],
+                entry_header(kind, content.len()).as_slice()
+            );
+            let used = header_len + usize::try_from(decoder.total_in()).expect("size");
+            found.push((kind, rest[header_len..used].to_vec(), content));
+            rest = &rest[used..];
         }
-        assert!(rest.is_empty());
+        assert_eq!(found.len(), usize::try_from(count).expect("count"));
+        found
     }
 
     #[test]
-    fn a_blob_pack_carries_the_held_zlib_streams() {
-        let contents: Vec<Vec<u8>> = (0..300)
+    fn a_pack_holds_the_blobs_then_the_trees() {
+        let contents: Vec<Vec<u8>> = (0..BATCH + 300)
             .map(|i| format!("document {i}\n").repeat(i % 7).into_bytes())
             .collect();
         let blobs: Vec<Blob> = contents
             .iter()
             .map(|c| Blob::new(c).expect("deflate"))
             .collect();
-        let borrowed: Vec<&Blob> = blobs.iter().collect();
+        let held: Vec<&Blob> = blobs.iter().collect();
+        let trees: Vec<Vec<u8>> = (0..BATCH + 3)
+            .map(|i| format!("100644 {i}.md\0{}", "x".repeat(20)).into_bytes())
+            .collect();
+        let raw: Vec<&[u8]> = trees.iter().map(Vec::as_slice).collect();
         let mut pack = Vec::new();
-        write_blob_pack(&mut pack, &borrowed).expect("pack");
+        let packed = write_pack(&mut pack, &held, &raw, Level::FAST).expect("pack");
+        assert_eq!(packed.entries.len(), blobs.len() + trees.len());
 
-        let (body, trailer) = pack.split_at(pack.len() - 20);
-        assert_eq!(sha1_smol::Sha1::from(body).digest().bytes(), trailer);
-        assert_eq!(&body[..8], b"PACK\0\0\0\x02");
-        assert_eq!(body[8..12], 300u32.to_be_bytes());
-        let mut rest = &body[12..];
-        for (blob, content) in blobs.iter().zip(&contents) {
-            let header = entry_header(BLOB, content.len());
-            assert_eq!(&rest[..header.len()], header.as_slice());
-            rest = &rest[header.len()..];
-            assert_eq!(&rest[..blob.zlib().len()], blob.zlib());
-            let mut inflated = Vec::new();
-            ZlibDecoder::new(&rest[..blob.zlib().len()])
-                .read_to_end(&mut inflated)
-                .expect("inflate");
-            assert_eq!(&inflated, content);
-            rest = &rest[blob.zlib().len()..];
+        let found = entries(&pack);
+        for ((kind, zlib, content), blob) in found.iter().zip(&blobs) {
+            assert_eq!(*kind, BLOB);
+            // The held stream, as it is.
+            assert!(zlib.as_slice() == blob.zlib());
+            assert_eq!(content.len(), blob.size());
         }
-        assert!(rest.is_empty());
+        for ((kind, _, content), tree) in found[blobs.len()..].iter().zip(&trees) {
+            assert_eq!(*kind, TREE);
+            assert_eq!(content, tree);
+        }
+        let mut offsets: Vec<u64> = packed.entries.iter().map(|(offset, _)| *offset).collect();
+        assert_eq!(offsets[0], 12);
+        offsets.dedup();
+        assert_eq!(offsets.len(), found.len(), "one offset per entry");
+    }
+
+    #[test]
+    fn blobs_held_at_another_level_are_deflated_again() {
+        let content = "a line of a rendered document\n".repeat(2000);
+        let blob = Blob::new(content.as_bytes()).expect("deflate");
+        let stored = Level::from_git(0).expect("level");
+        let mut pack = Vec::new();
+        write_pack(&mut pack, &[&blob], &[b"tree".as_slice()], stored).expect("pack");
+        let found = entries(&pack);
+        assert_eq!(found[0].2, content.as_bytes());
+        // Stored, not deflated: larger than the content.
+        assert!(found[0].1.len() > content.len(), "{}", found[0].1.len());
+        assert!(found[1].1.len() > 4);
+        let mut fast = Vec::new();
+        write_pack(&mut fast, &[&blob], &[], Level::FAST).expect("pack");
+        assert!(entries(&fast)[0].1 == blob.zlib());
     }
 }

@@ -77,16 +77,20 @@ mod tests {
 
     use super::super::pack;
     use super::*;
-    use crate::blob::BlobId;
+    use crate::blob::{Blob, BlobId, Level};
 
     #[test]
     fn the_index_is_the_one_git_index_pack_writes() {
         let contents: Vec<Vec<u8>> = (0..3000)
             .map(|i| format!("object {i}\n").repeat(1 + i % 9).into_bytes())
             .collect();
-        let borrowed: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
+        let blobs: Vec<Blob> = contents
+            .iter()
+            .map(|c| Blob::new(c).expect("deflate"))
+            .collect();
+        let held: Vec<&Blob> = blobs.iter().collect();
         let mut pack = Vec::new();
-        let packed = pack::write_pack(&mut pack, pack::BLOB, &borrowed).expect("pack");
+        let packed = pack::write_pack(&mut pack, &held, &[], Level::FAST).expect("pack");
         let entries = contents
             .iter()
             .zip(packed.entries)

@@ -64,6 +64,7 @@ pub(super) fn sigs() -> CommitSignatures {
     CommitSignatures {
         author: id.clone(),
         committer: id,
+        signing: None,
     }
 }
 
