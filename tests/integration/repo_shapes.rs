@@ -870,7 +870,6 @@ impl Drop for GpgAgent {
 }
 
 #[test]
-#[ignore = "issue 13: commit.gpgsign is ignored: git::commit::commit_paths makes the commit with Repository::commit, unsigned (owner: H3)"]
 fn shape_commit_gpgsign() {
     let mut shape = Shape::rendered(Layout::Beside, &[]);
     let gnupg = shape.home().join("gnupg");
@@ -913,7 +912,6 @@ fn shape_commit_gpgsign() {
 }
 
 #[test]
-#[ignore = "issue 13: refused with exit 2 and nothing written, but the message is libgit2's (`git: could not open the git repository: unknown object format 'sha256'`, from git::Repository::discover), not the named refusal (owner: H3)"]
 fn shape_sha256() {
     let shape = Shape::with_records(Layout::Beside, &["--object-format=sha256"], &[]);
     assert_eq!(
