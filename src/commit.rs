@@ -9,7 +9,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::blob::BlobId;
+use crate::blob::{Blob, BlobId};
 use crate::error::{Error, Result};
 use crate::git::{CommitInfo, GitError, HeadState, PathChange, Repository};
 use crate::render::files::{self, Applied, Change, Previous, Stored};
@@ -23,6 +23,30 @@ pub struct CommitRequest<'a> {
     pub subject: String,
     /// One body line per path.
     pub body: Vec<String>,
+    /// Documents already on disk as planned that HEAD does not hold so,
+    /// committed with the changes.
+    pub uncommitted: Uncommitted,
+}
+
+/// What an earlier run wrote or removed on disk and did not commit (it was
+/// killed, or ran with `--no-commit`): HEAD does not hold these documents as
+/// they are on disk and as they are rendered now.
+#[derive(Debug, Default)]
+pub struct Uncommitted {
+    /// Paths below the project folder, with the blob id of the file there.
+    pub written: Vec<(String, BlobId)>,
+    /// Paths below the project folder whose file is gone.
+    pub removed: Vec<String>,
+}
+
+impl Uncommitted {
+    pub fn is_empty(&self) -> bool {
+        self.written.is_empty() && self.removed.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.written.len() + self.removed.len()
+    }
 }
 
 /// What happened.
@@ -67,8 +91,10 @@ pub fn write_and_commit(
         });
     };
     let prefix = repo_prefix(&repo, root);
+    // The lock first: taking it repairs what a killed run left (its
+    // `index.lock` included), which the state check would otherwise refuse.
+    let lock = repo.lock_run()?;
     repo.ensure_ready()?;
-    let _lock = repo.lock_run()?;
     ensure_unchanged(root, changes, |blobs| {
         let blobs: Vec<(String, BlobId)> = blobs
             .iter()
@@ -76,27 +102,46 @@ pub fn write_and_commit(
             .collect();
         Ok(repo.head_holds(&blobs)?)
     })?;
+    let on_disk = read_uncommitted(root, &request.uncommitted)?;
     let changes = &*changes;
-    let path_changes: Vec<PathChange<'_>> = changes
+    let mut path_changes: Vec<PathChange<'_>> = changes
         .iter()
         .map(|c| path_change(&prefix, c))
         .collect::<Result<_>>()?;
-    let will_commit = !changes.is_empty() && repo.would_commit(&path_changes)?;
+    path_changes.extend(on_disk.into_iter().map(|(path, blob)| PathChange::Write {
+        path: Cow::Owned(format!("{prefix}{path}")),
+        blob: Cow::Owned(blob),
+    }));
+    path_changes.extend(
+        request
+            .uncommitted
+            .removed
+            .iter()
+            .map(|path| PathChange::Remove {
+                path: Cow::Owned(format!("{prefix}{path}")),
+            }),
+    );
+    let will_commit = !path_changes.is_empty() && repo.would_commit(&path_changes)?;
     let signatures = if will_commit {
+        repo.ensure_index_supported()?;
         Some(repo.resolve_identity(request.author)?)
     } else {
         None
     };
+    lock.note_folders(folders(&prefix, changes).iter().map(String::as_str))?;
+    crate::crash_points::reached("journal");
     let stored = |id| repo.blob_content(id).map_err(io::Error::other);
     let applied = write(root, changes, &stored)?;
+    crate::crash_points::reached("written");
     let Some(signatures) = signatures else {
         return Ok(Committed::NothingToCommit);
     };
     match repo.commit_paths(&path_changes, &message(request), &signatures) {
         Ok(Some(info)) => Ok(Committed::Commit { info }),
         Ok(None) => Ok(Committed::NothingToCommit),
-        // The commit exists and holds the files as written: keep them.
-        Err(error @ GitError::IndexNotUpdated { .. }) => Err(error.into()),
+        // The index holds the documents as written and could not be put
+        // back: keep them, the next run commits them.
+        Err(error @ GitError::IndexNotRolledBack { .. }) => Err(error.into()),
         Err(error) => {
             let failed = files::restore(root, &applied, &stored);
             for path in failed {
@@ -108,6 +153,61 @@ pub fn write_and_commit(
             Err(error.into())
         }
     }
+}
+
+/// The folders (below the work tree) that writing `changes` makes
+/// temporary files in, each once.
+fn folders(prefix: &str, changes: &[Change]) -> Vec<String> {
+    let folders: std::collections::BTreeSet<String> = changes
+        .iter()
+        .map(|change| {
+            let path = format!("{prefix}{}", change.path());
+            path.rsplit_once('/')
+                .map_or_else(String::new, |(folder, _)| folder.to_owned())
+        })
+        .filter(|folder| !folder.is_empty())
+        .collect();
+    let mut folders: Vec<String> = folders.into_iter().collect();
+    if changes
+        .iter()
+        .any(|c| !format!("{prefix}{}", c.path()).contains('/'))
+    {
+        folders.push(".".to_owned());
+    }
+    folders
+}
+
+/// The files of `uncommitted.written`, each read and checked to still hold
+/// the content it was compared as; and no file at the paths of
+/// `uncommitted.removed`.
+fn read_uncommitted(root: &Path, uncommitted: &Uncommitted) -> Result<Vec<(String, Blob)>> {
+    let changed = |path: &str| Error::Write {
+        path: root.join(path),
+        source: io::Error::other(
+            "it changed while rolecall was rendering (another rolecall run?); nothing was written, run rolecall again",
+        ),
+    };
+    for path in &uncommitted.removed {
+        if fs::symlink_metadata(root.join(path)).is_ok() {
+            return Err(changed(path));
+        }
+    }
+    uncommitted
+        .written
+        .par_iter()
+        .map(|(path, id)| {
+            let file = root.join(path);
+            let bytes = fs::read(&file).map_err(|source| Error::Read {
+                path: file.clone(),
+                source,
+            })?;
+            if BlobId::of(&bytes) != *id {
+                return Err(changed(path));
+            }
+            let blob = Blob::new(&bytes).map_err(|source| Error::Read { path: file, source })?;
+            Ok((path.clone(), blob))
+        })
+        .collect()
 }
 
 /// The subject, a blank line, then one body line per path.
@@ -302,6 +402,7 @@ mod tests {
             author: None,
             subject: "rolecall: render X".to_owned(),
             body: Vec::new(),
+            uncommitted: Uncommitted::default(),
         }
     }
 

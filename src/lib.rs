@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod commit;
+pub mod crash_points;
 pub mod error;
 pub mod git;
 pub mod load;

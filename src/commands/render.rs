@@ -330,5 +330,6 @@ fn commit_request<'a>(
             .clone()
             .unwrap_or_else(|| subject(plan, changes)),
         body: changes.changes.iter().map(describe).collect(),
+        uncommitted: commit::Uncommitted::default(),
     }
 }

@@ -10,6 +10,7 @@ use git2::{Commit, FileMode, ObjectType, Oid, Tree};
 
 use super::head::Head;
 use super::identity::CommitSignatures;
+use super::index_file::StagedIndex;
 use super::objects::PACK_THRESHOLD;
 use super::{GitError, Repository, git};
 use crate::blob::{Blob, BlobId};
@@ -48,6 +49,8 @@ pub struct CommitInfo {
     pub subject: String,
     /// Whether the commit was made on a detached HEAD.
     pub detached: bool,
+    /// Full id of the commit it was made on (`None` for a root commit).
+    pub parent: Option<String>,
 }
 
 /// One change that actually alters HEAD's tree.
@@ -92,8 +95,9 @@ impl Repository {
             .collect()
     }
 
-    /// Commits exactly `changes` on top of HEAD (tree = HEAD's tree with `changes` applied), moves
-    /// the branch (or detached HEAD) and refreshes the index entries of the committed paths only.
+    /// Commits exactly `changes` on top of HEAD (tree = HEAD's tree with `changes` applied),
+    /// writes the index with the entries of the committed paths refreshed (only those), then
+    /// moves the branch (or detached HEAD); if the branch cannot move, the index is put back.
     /// Returns `None`, without committing, when the tree would not change.
     pub fn commit_paths(
         &self,
@@ -113,7 +117,9 @@ impl Repository {
             return Ok(None);
         }
         self.write_blobs(&planned)?;
+        crate::crash_points::reached("blobs");
         let tree = self.build_tree(base.as_ref(), &planned)?;
+        crate::crash_points::reached("tree");
         if base.as_ref().map(Tree::id) == Some(tree.id()) {
             return Ok(None);
         }
@@ -123,22 +129,36 @@ impl Repository {
             .inner
             .commit(None, &author, &committer, &message, &tree, &parents)
             .map_err(git("create the commit"))?;
+        crate::crash_points::reached("commit-object");
+        // The index first, the branch last (git's order): stopped in
+        // between, the documents are staged and HEAD is where it was, which
+        // the next render commits; never a branch ahead of its index.
+        let staged = match self.workdir() {
+            Some(workdir) => Some(self.update_index(workdir, &planned)?),
+            None => None,
+        };
+        crate::crash_points::reached("index");
         #[cfg(debug_assertions)]
-        injected_fault()?;
-        self.move_head(&head, id, &subject)?;
-        let short_id = self.short_id(id);
-        if let Some(workdir) = self.workdir() {
-            self.update_index(workdir, &planned)
-                .map_err(|e| GitError::IndexNotUpdated {
-                    short_id: short_id.clone(),
-                    reason: e.to_string(),
-                })?;
+        let moved = injected_fault().and_then(|()| self.move_head(&head, id, &subject));
+        #[cfg(not(debug_assertions))]
+        let moved = self.move_head(&head, id, &subject);
+        if let Err(error) = moved {
+            return Err(match staged.map(StagedIndex::roll_back) {
+                Some(Err(rollback)) => GitError::IndexNotRolledBack {
+                    error: Box::new(error),
+                    rollback: Box::new(rollback),
+                },
+                _ => error,
+            });
         }
+        crate::crash_points::reached("ref");
+        drop(staged);
         Ok(Some(CommitInfo {
             id: id.to_string(),
-            short_id,
+            short_id: self.short_id(id),
             subject,
             detached: matches!(head, Head::Detached { .. }),
+            parent: head.commit().map(|c| c.id().to_string()),
         }))
     }
 
@@ -216,8 +236,8 @@ fn updated_tree(
 
 /// Test-only fault injection, compiled into debug builds only (release builds
 /// have none of it): with `ROLECALL_FAIL_COMMIT=1` in the environment,
-/// `commit_paths` fails after writing the commit object and before moving
-/// HEAD, as when another process refuses the ref update. The integration
+/// `commit_paths` fails after writing the commit object and the index and
+/// before moving HEAD, as when another process refuses the ref update. The integration
 /// tests (`tests/integration/faults.rs`) use it to show that the files written
 /// before the commit are put back.
 #[cfg(debug_assertions)]

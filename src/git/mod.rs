@@ -19,9 +19,11 @@ mod error;
 mod head;
 mod identity;
 mod index;
+mod index_file;
 mod objects;
 mod pack;
 mod pack_index;
+mod run_lock;
 mod state;
 #[cfg(test)]
 mod test_support;
@@ -36,7 +38,7 @@ pub use error::GitError;
 use error::git;
 pub use head::HeadState;
 pub use identity::{CommitSignatures, Identity};
-pub use state::RunLock;
+pub use run_lock::RunLock;
 
 /// A git repository with a work tree (or bare).
 pub struct Repository {

@@ -418,6 +418,7 @@ fn apply_one(root: &Path, change: &Change, created: &mut Vec<PathBuf>) -> std::i
             injected_fault("remove")?;
             fs::remove_file(&path)?;
             remove_empty_parents(root, &path);
+            crate::crash_points::reached("remove");
             Ok(())
         }
     }
@@ -460,7 +461,9 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> std::io::Result<()> {
     file.write_all(content)?;
     #[cfg(debug_assertions)]
     injected_fault("write")?;
+    crate::crash_points::reached("write-temporary");
     file.persist(path).map_err(|e| e.error)?;
+    crate::crash_points::reached("write");
     Ok(())
 }
 
