@@ -33,10 +33,20 @@ pub struct CommitRequest<'a> {
 /// they are on disk and as they are rendered now.
 #[derive(Debug, Default)]
 pub struct Uncommitted {
-    /// Paths below the project folder, with the blob id of the file there.
-    pub written: Vec<(String, BlobId)>,
+    pub written: Vec<UncommittedWrite>,
     /// Paths below the project folder whose file is gone.
     pub removed: Vec<String>,
+}
+
+/// A document on disk as planned that HEAD does not hold so.
+#[derive(Debug)]
+pub struct UncommittedWrite {
+    /// Below the project folder.
+    pub path: String,
+    /// The blob id of the file.
+    pub id: BlobId,
+    /// Whether HEAD holds another content at the path.
+    pub replaces: bool,
 }
 
 impl Uncommitted {
@@ -195,17 +205,17 @@ fn read_uncommitted(root: &Path, uncommitted: &Uncommitted) -> Result<Vec<(Strin
     uncommitted
         .written
         .par_iter()
-        .map(|(path, id)| {
-            let file = root.join(path);
+        .map(|written| {
+            let file = root.join(&written.path);
             let bytes = fs::read(&file).map_err(|source| Error::Read {
                 path: file.clone(),
                 source,
             })?;
-            if BlobId::of(&bytes) != *id {
-                return Err(changed(path));
+            if BlobId::of(&bytes) != written.id {
+                return Err(changed(&written.path));
             }
             let blob = Blob::new(&bytes).map_err(|source| Error::Read { path: file, source })?;
-            Ok((path.clone(), blob))
+            Ok((written.path.clone(), blob))
         })
         .collect()
 }
@@ -339,7 +349,7 @@ fn write<'c>(root: &Path, changes: &'c [Change], stored: Stored<'_>) -> Result<A
 }
 
 /// `root` relative to the repository's work tree, as a path prefix.
-fn repo_prefix(repo: &Repository, root: &Path) -> String {
+pub fn repo_prefix(repo: &Repository, root: &Path) -> String {
     let Some(workdir) = repo.workdir() else {
         return String::new();
     };

@@ -20,6 +20,7 @@ pub mod render;
 pub mod report;
 pub mod suggest;
 pub mod table;
+pub mod uncommitted;
 pub mod yaml;
 
 use std::ffi::OsString;

@@ -95,6 +95,26 @@ impl Repository {
             .collect()
     }
 
+    /// The blob HEAD's tree holds at each of `paths` (`None`: nothing, or
+    /// not a file).
+    pub fn head_blobs(&self, paths: &[String]) -> Result<Vec<Option<BlobId>>, GitError> {
+        let head = self.read_head()?;
+        let base = head.tree()?;
+        let mut existing = Existing::new(&self.inner, base.as_ref());
+        paths
+            .iter()
+            .map(|path| {
+                if check_path(path).is_err() {
+                    return Ok(None);
+                }
+                Ok(existing
+                    .entry(path)?
+                    .filter(|&(_, mode)| mode == i32::from(FileMode::Blob))
+                    .map(|(id, _)| blob_id(id)))
+            })
+            .collect()
+    }
+
     /// Commits exactly `changes` on top of HEAD (tree = HEAD's tree with `changes` applied),
     /// writes the index with the entries of the committed paths refreshed (only those), then
     /// moves the branch (or detached HEAD); if the branch cannot move, the index is put back.
@@ -301,6 +321,13 @@ fn planned<'c>(
 /// than 20 bytes, which a `BlobId` cannot have.)
 pub(super) fn oid(id: BlobId) -> Oid {
     Oid::from_bytes(&id.0).unwrap_or(Oid::ZERO_SHA1)
+}
+
+/// A libgit2 id as a blob id.
+pub(super) fn blob_id(id: Oid) -> BlobId {
+    let mut bytes = [0u8; 20];
+    bytes.copy_from_slice(&id.as_bytes()[..20]);
+    BlobId(bytes)
 }
 
 /// What the base tree holds at a path, each folder's tree read once.

@@ -36,9 +36,9 @@ impl Repository {
             .collect();
         let _unchecked = (planned.len() > PACK_THRESHOLD).then(UncheckedEntries::new);
         self.stage_index(|index| {
-            for (change, entry) in planned.iter().zip(entries) {
+            for (change, entry) in planned.iter().zip(&entries) {
                 if let Some(entry) = entry {
-                    index.add(&entry)?;
+                    index.add(entry)?;
                 } else {
                     // A removed path may have been a directory in HEAD: drop entries below it too.
                     let path = Path::new(change.path);

@@ -5,10 +5,12 @@
 //! bytes put back if it cannot.
 //!
 //! The new index is prepared by libgit2 in a private copy
-//! (`<gitdir>/rolecall/index.new`) and renamed over `<gitdir>/index`, so
-//! the `index.lock` rolecall holds is one it made itself and noted in the
-//! run's journal: a run killed while holding it leaves a lock the next run
-//! recognises and removes, rather than one that blocks every git command.
+//! (`<gitdir>/rolecall/index.new`), then `index.lock` is taken, and the copy
+//! renamed over `<gitdir>/index` if the index is still as it was read. So
+//! the `index.lock` rolecall holds is one it made itself, for no longer
+//! than a rename and the branch's move, and noted in the run's journal: a
+//! run killed while holding it leaves a lock the next run recognises and
+//! removes.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
@@ -25,6 +27,8 @@ const PRIVATE: &str = "index.new";
 #[derive(Debug)]
 pub(super) struct StagedIndex {
     lock: PathBuf,
+    /// Whether `lock` is this run's.
+    locked: bool,
     index: PathBuf,
     private: PathBuf,
     /// The index as it was (`None`: there was none).
@@ -58,7 +62,9 @@ impl StagedIndex {
 impl Drop for StagedIndex {
     fn drop(&mut self) {
         let _ = fs::remove_file(&self.private);
-        let _ = fs::remove_file(&self.lock);
+        if self.locked {
+            let _ = fs::remove_file(&self.lock);
+        }
     }
 }
 
@@ -123,63 +129,88 @@ impl Repository {
         Err(git("read the index")(error))
     }
 
-    /// Takes `index.lock`, reads the index, lets `edit` change it and puts
-    /// the result in place of `<gitdir>/index`; the lock stays held by the
-    /// returned value. On failure the index is as it was and the lock
+    /// Reads the index, lets `edit` change it (in a private copy), takes
+    /// `index.lock` and, if the index is still as read (else all over
+    /// again), puts the result in its place; the lock stays held by the
+    /// returned value. Preparing before locking keeps the time git is
+    /// locked out (and a killed run's lock in the way) to a rename and the
+    /// branch's move. On failure the index is as it was and the lock
     /// released.
     pub(super) fn stage_index(
         &self,
-        edit: impl FnOnce(&mut git2::Index) -> Result<(), git2::Error>,
+        mut edit: impl FnMut(&mut git2::Index) -> Result<(), git2::Error>,
     ) -> Result<StagedIndex, GitError> {
-        let index = self.git_dir().join("index");
-        let lock = self.git_dir().join("index.lock");
-        let private = self.git_dir().join("rolecall").join(PRIVATE);
-        match OpenOptions::new().write(true).create_new(true).open(&lock) {
-            Ok(_) => {}
+        let mut staged = StagedIndex {
+            lock: self.git_dir().join("index.lock"),
+            locked: false,
+            index: self.git_dir().join("index"),
+            private: self.git_dir().join("rolecall").join(PRIVATE),
+            old: None,
+        };
+        for _ in 0..8 {
+            let read = run_lock::identity(&staged.index);
+            let (old, modified) = match fs::read(&staged.index) {
+                Ok(bytes) => (
+                    Some(bytes),
+                    fs::metadata(&staged.index).and_then(|m| m.modified()).ok(),
+                ),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => (None, None),
+                Err(error) => {
+                    return Err(GitError::Io {
+                        action: "read",
+                        path: staged.index.clone(),
+                        error,
+                    });
+                }
+            };
+            staged.old = old;
+            self.prepare(&staged, modified, &mut edit)?;
+            crate::crash_points::reached("index-prepared");
+            self.take_lock(&mut staged)?;
+            if run_lock::identity(&staged.index) == read {
+                fs::rename(&staged.private, &staged.index).map_err(|error| GitError::Io {
+                    action: "replace",
+                    path: staged.index.clone(),
+                    error,
+                })?;
+                return Ok(staged);
+            }
+            // Another git command wrote the index meanwhile: start again from it.
+            let _ = fs::remove_file(&staged.lock);
+            staged.locked = false;
+        }
+        Err(GitError::IndexLocked {
+            path: staged.lock.clone(),
+        })
+    }
+
+    /// Creates `index.lock` as git does (exclusively) and notes it in the
+    /// run's journal.
+    fn take_lock(&self, staged: &mut StagedIndex) -> Result<(), GitError> {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&staged.lock)
+        {
+            Ok(_) => staged.locked = true,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                return Err(GitError::IndexLocked { path: lock });
+                return Err(GitError::IndexLocked {
+                    path: staged.lock.clone(),
+                });
             }
             Err(error) => {
                 return Err(GitError::Io {
                     action: "create",
-                    path: lock,
+                    path: staged.lock.clone(),
                     error,
                 });
             }
         }
-        let mut staged = StagedIndex {
-            lock,
-            index,
-            private,
-            old: None,
-        };
         if let Some(identity) = run_lock::identity(&staged.lock) {
             run_lock::note(self.git_dir(), &format!("index-lock {identity}"))?;
         }
         crate::crash_points::reached("index-lock");
-        let (old, modified) = match fs::read(&staged.index) {
-            Ok(bytes) => (
-                Some(bytes),
-                fs::metadata(&staged.index).and_then(|m| m.modified()).ok(),
-            ),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => (None, None),
-            Err(error) => {
-                return Err(GitError::Io {
-                    action: "read",
-                    path: staged.index.clone(),
-                    error,
-                });
-            }
-        };
-        staged.old = old;
-        self.prepare(&staged, modified, edit)?;
-        crate::crash_points::reached("index-prepared");
-        fs::rename(&staged.private, &staged.index).map_err(|error| GitError::Io {
-            action: "replace",
-            path: staged.index.clone(),
-            error,
-        })?;
-        Ok(staged)
+        Ok(())
     }
 
     /// Writes the edited index into the private copy.
@@ -187,7 +218,7 @@ impl Repository {
         &self,
         staged: &StagedIndex,
         modified: Option<std::time::SystemTime>,
-        edit: impl FnOnce(&mut git2::Index) -> Result<(), git2::Error>,
+        edit: &mut impl FnMut(&mut git2::Index) -> Result<(), git2::Error>,
     ) -> Result<(), GitError> {
         const WHAT: &str = "update the index";
         let folder = staged.private.parent().unwrap_or(Path::new("."));

@@ -132,7 +132,8 @@ impl Repository {
                 "folder" => {
                     if let Some(folder) = self.workdir().and_then(|w| inside(w, rest)) {
                         remove_matching(&folder, &mut removed, |name| {
-                            name.starts_with(".rolecall-") && name.ends_with(".tmp")
+                            name.starts_with(".rolecall-")
+                                && Path::new(name).extension().is_some_and(|e| e == "tmp")
                         });
                     }
                 }

@@ -100,6 +100,9 @@ impl Change {
 pub struct Changes {
     pub changes: Vec<Change>,
     pub unchanged: usize,
+    /// The documents compared and found on disk as planned, with the blob
+    /// id of the file (to tell whether HEAD holds them so).
+    pub on_disk: Vec<(String, BlobId)>,
 }
 
 impl Changes {
@@ -121,20 +124,28 @@ pub fn is_generated(bytes: &[u8]) -> bool {
 
 /// What comparing one document found. The change is boxed: a render keeps
 /// one of these per document (changed or not) until all are compared.
-pub type Compared = Result<Option<Box<Change>>, ConflictError>;
+#[derive(Debug)]
+pub enum Comparison {
+    Changed(Box<Change>),
+    /// The file holds the document; its blob id.
+    Unchanged(BlobId),
+    /// Not compared: known to be on disk as planned (the render cache).
+    Skipped,
+}
+
+pub type Compared = Result<Comparison, ConflictError>;
 
 /// Compares one document with the disk, taking its content: deflated into
 /// the change when it differs (or dropped, with [`Hold::Path`]), freed when
 /// it does not.
 pub fn compare_document(root: &Path, document: &mut Document, hold: Hold) -> Compared {
-    Ok(compare_one(
+    compare_one(
         root,
         &document.path,
         document.kind,
         std::mem::take(&mut document.content),
         hold,
-    )?
-    .map(Box::new))
+    )
 }
 
 /// The changes from `compared` (one per document of `plan`, in its order;
@@ -149,13 +160,20 @@ pub fn finish(
     seen: Option<&[String]>,
 ) -> Result<Changes, ConflictError> {
     let mut changes = Changes::default();
-    changes
-        .changes
-        .reserve_exact(compared.iter().filter(|c| matches!(c, Ok(Some(_)))).count());
-    for result in compared {
+    changes.changes.reserve_exact(
+        compared
+            .iter()
+            .filter(|c| matches!(c, Ok(Comparison::Changed(_))))
+            .count(),
+    );
+    for (result, document) in compared.into_iter().zip(&plan.documents) {
         match result? {
-            Some(change) => changes.changes.push(*change),
-            None => changes.unchanged += 1,
+            Comparison::Changed(change) => changes.changes.push(*change),
+            Comparison::Unchanged(id) => {
+                changes.unchanged += 1;
+                changes.on_disk.push((document.path.clone(), id));
+            }
+            Comparison::Skipped => changes.unchanged += 1,
         }
     }
     let planned: HashSet<&str> = plan.documents.iter().map(|d| d.path.as_str()).collect();
@@ -178,13 +196,7 @@ fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, ConflictError> {
     }
 }
 
-fn compare_one(
-    root: &Path,
-    rel: &str,
-    kind: Kind,
-    fresh: String,
-    hold: Hold,
-) -> Result<Option<Change>, ConflictError> {
+fn compare_one(root: &Path, rel: &str, kind: Kind, fresh: String, hold: Hold) -> Compared {
     let path = root.join(rel);
     if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(ConflictError::Symlink {
@@ -201,11 +213,11 @@ fn compare_one(
         Hold::Path => Ok(None),
     };
     let Some(existing) = read(root, rel)? else {
-        return Ok(Some(Change::Write {
+        return Ok(Comparison::Changed(Box::new(Change::Write {
             path: rel.to_owned(),
             content: deflated(fresh.as_bytes())?,
             previous: Previous::Absent,
-        }));
+        })));
     };
     if !is_generated(&existing) {
         return Err(ConflictError::Foreign {
@@ -214,7 +226,7 @@ fn compare_one(
     }
     if existing == fresh.as_bytes() {
         // Merging a render into itself changes nothing: skip the merge.
-        return Ok(None);
+        return Ok(Comparison::Unchanged(BlobId::of(&existing)));
     }
     let content = if kind == Kind::Postmortem {
         merge_postmortem(rel, &existing, &fresh)?
@@ -222,13 +234,13 @@ fn compare_one(
         fresh.into_bytes()
     };
     if content == existing {
-        return Ok(None);
+        return Ok(Comparison::Unchanged(BlobId::of(&existing)));
     }
-    Ok(Some(Change::Write {
+    Ok(Comparison::Changed(Box::new(Change::Write {
         path: rel.to_owned(),
         content: deflated(&content)?,
         previous: Previous::Id(BlobId::of(&existing)),
-    }))
+    })))
 }
 
 /// The existing postmortem with its generated sections replaced; its first
