@@ -9,9 +9,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::blob::BlobId;
+use crate::blob::{Blob, BlobId};
 use crate::error::{Error, Result};
 use crate::git::{CommitInfo, GitError, HeadState, PathChange, Repository, Written};
+use crate::line_endings::{Conversion, Eol};
 use crate::render::files::{self, Applied, Change, Previous, Stored};
 
 /// How the changes are to be committed.
@@ -23,6 +24,44 @@ pub struct CommitRequest<'a> {
     pub subject: String,
     /// One body line per path.
     pub body: Vec<String>,
+    /// Documents already on disk as planned that HEAD does not hold so,
+    /// committed with the changes.
+    pub uncommitted: Uncommitted,
+}
+
+/// What an earlier run wrote or removed on disk and did not commit (it was
+/// killed, or ran with `--no-commit`): HEAD does not hold these documents as
+/// they are on disk and as they are rendered now.
+#[derive(Debug, Default)]
+pub struct Uncommitted {
+    pub written: Vec<UncommittedWrite>,
+    /// Paths below the project folder whose file is gone.
+    pub removed: Vec<String>,
+}
+
+/// A document on disk as planned that HEAD does not hold so.
+#[derive(Debug)]
+pub struct UncommittedWrite {
+    /// Below the project folder.
+    pub path: String,
+    /// The blob id of the file.
+    pub id: BlobId,
+    /// Whether HEAD holds another content at the path.
+    pub replaces: bool,
+    /// What to commit instead of the file: for a postmortem, HEAD's text
+    /// with the file's generated sections (never a person's uncommitted
+    /// writing).
+    pub content: Option<Vec<u8>>,
+}
+
+impl Uncommitted {
+    pub fn is_empty(&self) -> bool {
+        self.written.is_empty() && self.removed.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.written.len() + self.removed.len()
+    }
 }
 
 /// What happened.
@@ -67,8 +106,10 @@ pub fn write_and_commit(
         });
     };
     let prefix = repo_prefix(&repo, root);
+    // The lock first: taking it repairs what a killed run left (its
+    // `index.lock` included), which the state check would otherwise refuse.
+    let lock = repo.lock_run()?;
     repo.ensure_ready()?;
-    let _lock = repo.lock_run()?;
     ensure_unchanged(root, changes, |blobs| {
         let blobs: Vec<(String, BlobId)> = blobs
             .iter()
@@ -76,19 +117,37 @@ pub fn write_and_commit(
             .collect();
         Ok(repo.head_holds(&blobs)?)
     })?;
+    let on_disk = read_uncommitted(root, &request.uncommitted)?;
     let changes = &*changes;
-    let path_changes: Vec<PathChange<'_>> = changes
+    let mut path_changes: Vec<PathChange<'_>> = changes
         .iter()
         .map(|c| path_change(&prefix, c))
         .collect::<Result<_>>()?;
-    let will_commit = !changes.is_empty() && repo.would_commit(&path_changes)?;
+    path_changes.extend(on_disk.into_iter().map(|(path, blob)| PathChange::Write {
+        path: Cow::Owned(format!("{prefix}{path}")),
+        blob: Cow::Owned(blob),
+    }));
+    path_changes.extend(
+        request
+            .uncommitted
+            .removed
+            .iter()
+            .map(|path| PathChange::Remove {
+                path: Cow::Owned(format!("{prefix}{path}")),
+            }),
+    );
+    let will_commit = !path_changes.is_empty() && repo.would_commit(&path_changes)?;
     let signatures = if will_commit {
+        repo.ensure_index_supported()?;
         Some(repo.resolve_identity(request.author)?)
     } else {
         None
     };
+    lock.note_folders(folders(&prefix, changes).iter().map(String::as_str))?;
+    crate::crash_points::reached("journal");
     let stored = |id| repo.blob_content(id).map_err(io::Error::other);
     let applied = write(root, changes, &stored)?;
+    crate::crash_points::reached("written");
     let Some(signatures) = signatures else {
         refresh_stat(&repo, &prefix, changes);
         return Ok(Committed::NothingToCommit);
@@ -105,8 +164,9 @@ pub fn write_and_commit(
             refresh_stat(&repo, &prefix, changes);
             Ok(Committed::NothingToCommit)
         }
-        // The commit exists and holds the files as written: keep them.
-        Err(error @ GitError::IndexNotUpdated { .. }) => Err(error.into()),
+        // The index holds the documents as written and could not be put
+        // back: keep them, the next run commits them.
+        Err(error @ GitError::IndexNotRolledBack { .. }) => Err(error.into()),
         Err(error) => {
             let failed = files::restore(root, &applied, &stored);
             for path in failed {
@@ -142,6 +202,69 @@ fn refresh_stat(repo: &Repository, prefix: &str, changes: &[Change]) {
         })
         .collect();
     let _ = repo.refresh_stat(&written);
+}
+
+/// The folders (below the work tree) that writing `changes` makes
+/// temporary files in, each once.
+fn folders(prefix: &str, changes: &[Change]) -> Vec<String> {
+    let folders: std::collections::BTreeSet<String> = changes
+        .iter()
+        .map(|change| {
+            let path = format!("{prefix}{}", change.path());
+            path.rsplit_once('/')
+                .map_or_else(String::new, |(folder, _)| folder.to_owned())
+        })
+        .filter(|folder| !folder.is_empty())
+        .collect();
+    let mut folders: Vec<String> = folders.into_iter().collect();
+    if changes
+        .iter()
+        .any(|c| !format!("{prefix}{}", c.path()).contains('/'))
+    {
+        folders.push(".".to_owned());
+    }
+    folders
+}
+
+/// The files of `uncommitted.written`, each read and checked to still hold
+/// the content it was compared as; and no file at the paths of
+/// `uncommitted.removed`.
+fn read_uncommitted(root: &Path, uncommitted: &Uncommitted) -> Result<Vec<(String, Blob)>> {
+    let changed = |path: &str| Error::Write {
+        path: root.join(path),
+        source: io::Error::other(
+            "it changed while rolecall was rendering (another rolecall run?); nothing was written, run rolecall again",
+        ),
+    };
+    for path in &uncommitted.removed {
+        if fs::symlink_metadata(root.join(path)).is_ok() {
+            return Err(changed(path));
+        }
+    }
+    uncommitted
+        .written
+        .par_iter()
+        .map(|written| {
+            let file = root.join(&written.path);
+            let bytes = fs::read(&file).map_err(|source| Error::Read {
+                path: file.clone(),
+                source,
+            })?;
+            // Documents are stored with LF only: a checkout that writes
+            // them with CRLF holds the same blob.
+            let stored = if BlobId::of(&bytes) == written.id {
+                Cow::Borrowed(bytes.as_slice())
+            } else {
+                Conversion::Text(Eol::Crlf).to_git(&bytes)
+            };
+            if BlobId::of(&stored) != written.id {
+                return Err(changed(&written.path));
+            }
+            let content = written.content.as_deref().unwrap_or(&stored);
+            let blob = Blob::new(content).map_err(|source| Error::Read { path: file, source })?;
+            Ok((written.path.clone(), blob))
+        })
+        .collect()
 }
 
 /// The subject, a blank line, then one body line per path.
@@ -274,7 +397,7 @@ fn write<'c>(root: &Path, changes: &'c [Change], stored: Stored<'_>) -> Result<A
 }
 
 /// `root` relative to the repository's work tree, as a path prefix.
-fn repo_prefix(repo: &Repository, root: &Path) -> String {
+pub fn repo_prefix(repo: &Repository, root: &Path) -> String {
     let Some(workdir) = repo.workdir() else {
         return String::new();
     };
@@ -337,6 +460,7 @@ mod tests {
             author: None,
             subject: "rolecall: render X".to_owned(),
             body: Vec::new(),
+            uncommitted: Uncommitted::default(),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod commit;
+pub mod crash_points;
 pub mod error;
 pub mod finding;
 pub mod git;
@@ -22,6 +23,7 @@ pub mod render;
 pub mod report;
 pub mod suggest;
 pub mod table;
+pub mod uncommitted;
 pub mod yaml;
 
 use std::ffi::OsString;

@@ -57,6 +57,7 @@ pub fn run(context: &Context, args: &HandoverArgs) -> Result<u8> {
             .iter()
             .map(|c| c.path().to_owned())
             .collect(),
+        uncommitted: commit::Uncommitted::default(),
     };
     let committed = commit::write_and_commit(&context.root, &mut changes.changes, &request)?;
     let handed = match edited.from {

@@ -68,6 +68,7 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
         author: args.author.as_deref(),
         subject: format!("rolecall: new {id}"),
         body: vec![format!("create {rel}")],
+        uncommitted: commit::Uncommitted::default(),
     };
     let committed = commit::write_and_commit(&context.root, &mut [change], &request)?;
     context.output.say(&format!("created {rel}"));

@@ -4,19 +4,21 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
+use crate::blob::BlobId;
 use crate::check;
 use crate::cli::RenderArgs;
 use crate::commands::Context;
-use crate::commit::{self, CommitRequest, Committed};
+use crate::commit::{self, CommitRequest, Committed, Uncommitted};
 use crate::error::{Error, Result};
 use crate::finding::Severity;
 use crate::load::{self, Workspace};
 use crate::model::Instant;
-use crate::render::cache::{Current, Keys, RenderCache};
+use crate::render::cache::{Current, InHead, Keys, RenderCache};
 use crate::render::files::{self, Change, Changes, Hold, Previous};
 use crate::render::templates::Templates;
 use crate::render::{self, DocumentPlan};
 use crate::report::{self, Format, Summary, plural};
+use crate::uncommitted::HeadDocuments;
 
 pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
     let mut workspace = load::load(&context.root, context.config.as_deref())?;
@@ -30,10 +32,32 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
     }
     let templates = load_templates(&workspace)?;
     let mut cache = open_cache(context, &workspace, &templates);
-    let current = cache
-        .as_ref()
-        .map(|(cache, keys)| cache.current(&workspace, keys, &args.only))
-        .unwrap_or_default();
+    // HEAD is what the documents are compared with besides the disk,
+    // unless nothing is to be committed.
+    let mut head = if args.commit.no_commit {
+        None
+    } else {
+        HeadDocuments::open(&context.root, &workspace.config.output)?
+    };
+    let current = match (&mut cache, &mut head) {
+        (None, _) => Current::default(),
+        (Some((cache, keys)), head) => {
+            let in_head = match head {
+                None => InHead::Unchecked,
+                Some(head) if head.tree().is_some() && head.tree() == cache.committed_tree() => {
+                    InHead::AsRecorded
+                }
+                Some(head) => InHead::Blobs(head.walk()?),
+            };
+            cache.current(&workspace, keys, &args.only, in_head)
+        }
+    };
+    if let Some(head) = &mut head
+        && cache.is_none()
+    {
+        // Without the cache's record of HEAD's documents, HEAD's are read.
+        head.walk()?;
+    }
     // The records' text served the checks and the cache keys; rendering
     // reads the parsed records only.
     for record in &mut workspace.records {
@@ -53,22 +77,57 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
     };
     let (plan, mut changes) =
         plan_changes_with(&workspace, &templates, &args.only, &current, hold)?;
+    let scope = scope(&workspace, &args.only);
     // Everything below works from the plan and the changes: free the records
     // before the commit stages its blobs.
     drop(workspace);
+    let uncommitted = match &head {
+        Some(head) => head.uncommitted(
+            &plan,
+            &changes,
+            &scope,
+            cache
+                .iter()
+                .flat_map(|(cache, _)| cache.documents().map(|(path, _)| path)),
+        )?,
+        None => Uncommitted::default(),
+    };
+    let full = args.only.is_empty();
     if args.check || args.dry_run {
         // Documents with a change pending are not current.
         let pending = changes.changes.iter().map(Change::path).collect();
-        settle_cache(context, &mut cache, &plan, &current, &pending);
+        let settled = (full && changes.changes.is_empty() && uncommitted.is_empty())
+            .then(|| head.as_ref().and_then(|h| h.tree().map(str::to_owned)))
+            .flatten();
+        settle_cache(
+            context, &mut cache, &plan, &current, &pending, &changes, settled,
+        );
         if args.check {
-            return Ok(report_check(context, &plan, &changes));
+            return Ok(report_check(context, &plan, &changes, &uncommitted));
         }
-        report_dry_run(context, &plan, &changes);
+        report_dry_run(context, &plan, &changes, &uncommitted);
         return Ok(0);
     }
-    let request = commit_request(&plan, &changes, args);
+    if !uncommitted.is_empty() {
+        context.output.say(&uncommitted_note(&uncommitted));
+    }
+    let request = commit_request(&plan, &changes, uncommitted, args);
     let committed = commit::write_and_commit(&context.root, &mut changes.changes, &request)?;
-    settle_cache(context, &mut cache, &plan, &current, &HashSet::new());
+    // Failing to read HEAD back only leaves the cache to compare with it
+    // again next time.
+    let settled = match &head {
+        Some(head) if full => head.settled_tree(&committed).ok().flatten(),
+        _ => None,
+    };
+    settle_cache(
+        context,
+        &mut cache,
+        &plan,
+        &current,
+        &HashSet::new(),
+        &changes,
+        settled,
+    );
     context.output.say(&summary(&plan, &changes));
     match committed {
         Committed::Commit { info } => {
@@ -145,19 +204,38 @@ fn open_cache(
     Some((cache, keys))
 }
 
-/// Records in the cache which documents are now on disk as planned. The
-/// cache only saves time, so failing to write it is a note under `-v`.
+/// Records in the cache which documents are now on disk as planned (with
+/// the blob ids `changes` found or made), and `committed`, the output
+/// folder's tree in the commit holding them all. The cache only saves
+/// time, so failing to write it is a note under `-v`.
 fn settle_cache(
     context: &Context,
     cache: &mut Option<(RenderCache, Keys)>,
     plan: &DocumentPlan,
     current: &Current,
     pending: &HashSet<&str>,
+    changes: &Changes,
+    committed: Option<String>,
 ) {
     let Some((cache, keys)) = cache else {
         return;
     };
-    cache.update(&context.root, keys, plan, current, pending);
+    let mut ids: HashMap<&str, BlobId> = changes
+        .on_disk
+        .iter()
+        .map(|(path, id)| (path.as_str(), *id))
+        .collect();
+    for change in &changes.changes {
+        if let Change::Write {
+            path,
+            content: Some(blob),
+            ..
+        } = change
+        {
+            ids.insert(path.as_str(), blob.id());
+        }
+    }
+    cache.update(&context.root, keys, plan, current, pending, &ids, committed);
     if let Err(error) = cache.save() {
         context
             .output
@@ -207,14 +285,10 @@ fn plan_changes_with(
     .map_err(|e| Error::Content(format!("{e}; nothing was written")))?;
     let compared = compared
         .into_iter()
-        .map(|result| result.unwrap_or(Ok(None)))
+        .map(|result| result.unwrap_or(Ok(files::Comparison::Skipped)))
         .collect();
     let output = workspace.config.output.trim_end_matches('/');
-    let scope: Vec<String> = if only.is_empty() {
-        vec![output.to_owned()]
-    } else {
-        only.iter().map(|id| format!("{output}/{id}")).collect()
-    };
+    let scope = scope(workspace, only);
     // Discovery walked the output folder already when it is the incidents
     // folder (the default): its list of Markdown files saves a second walk.
     let seen = (output == workspace.config.incidents.trim_end_matches('/'))
@@ -228,6 +302,32 @@ fn plan_changes_with(
         other => Error::Content(other.to_string()),
     })?;
     Ok((plan, changes))
+}
+
+/// The folders whose generated documents the plan covers: the output
+/// folder, or with `--only` the named incidents' folders in it.
+fn scope(workspace: &Workspace, only: &[String]) -> Vec<String> {
+    let output = workspace.config.output.trim_end_matches('/');
+    if only.is_empty() {
+        vec![output.to_owned()]
+    } else {
+        only.iter().map(|id| format!("{output}/{id}")).collect()
+    }
+}
+
+/// `committing 12 documents a previous run wrote but did not commit`.
+fn uncommitted_note(uncommitted: &Uncommitted) -> String {
+    let written = plural(uncommitted.written.len(), "document");
+    let removed = plural(uncommitted.removed.len(), "document");
+    match (uncommitted.written.len(), uncommitted.removed.len()) {
+        (_, 0) => format!("committing {written} a previous run wrote but did not commit"),
+        (0, _) => {
+            format!("committing the removal of {removed} a previous run removed but did not commit")
+        }
+        _ => format!(
+            "committing {written} a previous run wrote and the removal of {removed} it removed, but did not commit"
+        ),
+    }
 }
 
 fn summary(plan: &DocumentPlan, changes: &Changes) -> String {
@@ -253,59 +353,89 @@ fn describe(change: &Change) -> String {
     }
 }
 
-/// `would create …` / `would update …` / `would remove …`, one per line.
-fn would_lines(changes: &Changes) -> String {
-    changes
+/// `would create …` / `would update …` / `would remove …`, one per line,
+/// then `would commit …` for what is on disk but not in HEAD.
+fn would_lines(changes: &Changes, uncommitted: &Uncommitted) -> String {
+    let mut text = changes
         .changes
         .iter()
         .fold(String::new(), |mut text, change| {
             let _ = writeln!(text, "would {}", describe(change));
             text
-        })
+        });
+    for written in &uncommitted.written {
+        let _ = writeln!(
+            text,
+            "would commit {} (written by an earlier run, not committed)",
+            written.path
+        );
+    }
+    for path in &uncommitted.removed {
+        let _ = writeln!(
+            text,
+            "would commit the removal of {path} (removed by an earlier run, still committed)"
+        );
+    }
+    text
 }
 
-fn report_check(context: &Context, plan: &DocumentPlan, changes: &Changes) -> u8 {
-    if changes.changes.is_empty() {
+fn report_check(
+    context: &Context,
+    plan: &DocumentPlan,
+    changes: &Changes,
+    uncommitted: &Uncommitted,
+) -> u8 {
+    if changes.changes.is_empty() && uncommitted.is_empty() {
         context.output.say(&format!(
             "{} up to date",
             plural(plan.documents.len(), "document")
         ));
         return 0;
     }
-    let mut text = would_lines(changes);
+    let mut text = would_lines(changes, uncommitted);
     let _ = writeln!(
         text,
         "{} out of date; run `rolecall render` and commit the result",
-        plural(changes.changes.len(), "document")
+        plural(changes.changes.len() + uncommitted.len(), "document")
     );
     crate::print(&text);
     1
 }
 
-fn report_dry_run(context: &Context, plan: &DocumentPlan, changes: &Changes) {
-    crate::print(&would_lines(changes));
+fn report_dry_run(
+    context: &Context,
+    plan: &DocumentPlan,
+    changes: &Changes,
+    uncommitted: &Uncommitted,
+) {
+    crate::print(&would_lines(changes, uncommitted));
     context
         .output
         .say(&summary(plan, changes).replacen("rendered", "would render", 1));
-    if !changes.changes.is_empty() {
-        context
-            .output
-            .say(&format!("would commit: {}", subject(plan, changes)));
+    if !changes.changes.is_empty() || !uncommitted.is_empty() {
+        context.output.say(&format!(
+            "would commit: {}",
+            subject(plan, changes, uncommitted)
+        ));
     }
 }
 
-fn subject(plan: &DocumentPlan, changes: &Changes) -> String {
+fn subject(plan: &DocumentPlan, changes: &Changes, uncommitted: &Uncommitted) -> String {
     let owners: HashMap<&str, Option<&str>> = plan
         .documents
         .iter()
         .map(|d| (d.path.as_str(), d.incident.as_deref()))
         .collect();
-    let ids: BTreeSet<String> = changes
+    let paths = changes
         .changes
         .iter()
-        .filter_map(|change| match owners.get(change.path()) {
+        .map(Change::path)
+        .chain(uncommitted.written.iter().map(|w| w.path.as_str()))
+        .chain(uncommitted.removed.iter().map(String::as_str));
+    let ids: BTreeSet<String> = paths
+        .filter_map(|path| match owners.get(path) {
             Some(incident) => incident.map(str::to_owned),
-            None => removed_from(change.path()),
+            None => removed_from(path),
         })
         .collect();
     let ids: Vec<String> = ids.into_iter().collect();
@@ -331,8 +461,20 @@ fn removed_from(path: &str) -> Option<String> {
 fn commit_request<'a>(
     plan: &DocumentPlan,
     changes: &Changes,
+    uncommitted: Uncommitted,
     args: &'a RenderArgs,
 ) -> CommitRequest<'a> {
+    let mut body: Vec<String> = changes.changes.iter().map(describe).collect();
+    for written in &uncommitted.written {
+        let verb = if written.replaces { "update" } else { "create" };
+        body.push(format!("{verb} {}", written.path));
+    }
+    body.extend(
+        uncommitted
+            .removed
+            .iter()
+            .map(|path| format!("remove {path}")),
+    );
     CommitRequest {
         no_commit: args.commit.no_commit,
         author: args.commit.author.as_deref(),
@@ -340,7 +482,8 @@ fn commit_request<'a>(
             .commit
             .message
             .clone()
-            .unwrap_or_else(|| subject(plan, changes)),
-        body: changes.changes.iter().map(describe).collect(),
+            .unwrap_or_else(|| subject(plan, changes, &uncommitted)),
+        body,
+        uncommitted,
     }
 }

@@ -10,6 +10,7 @@ use git2::{Commit, FileMode, ObjectType, Oid, Tree};
 
 use super::head::Head;
 use super::identity::CommitSignatures;
+use super::index_file::StagedIndex;
 use super::objects::{NewObjects, PACK_THRESHOLD};
 use super::{GitError, Repository, git};
 use crate::blob::{Blob, BlobId};
@@ -50,6 +51,8 @@ pub struct CommitInfo {
     pub detached: bool,
     /// Something the user should know about the repository (packs piling up).
     pub note: Option<String>,
+    /// Full id of the commit it was made on (`None` for a root commit).
+    pub parent: Option<String>,
 }
 
 /// One change that actually alters HEAD's tree.
@@ -94,8 +97,29 @@ impl Repository {
             .collect()
     }
 
-    /// Commits exactly `changes` on top of HEAD (tree = HEAD's tree with `changes` applied), moves
-    /// the branch (or detached HEAD) and refreshes the index entries of the committed paths only.
+    /// The blob HEAD's tree holds at each of `paths` (`None`: nothing, or
+    /// not a file).
+    pub fn head_blobs(&self, paths: &[String]) -> Result<Vec<Option<BlobId>>, GitError> {
+        let head = self.read_head()?;
+        let base = head.tree()?;
+        let mut existing = Existing::new(&self.inner, base.as_ref());
+        paths
+            .iter()
+            .map(|path| {
+                if check_path(path).is_err() {
+                    return Ok(None);
+                }
+                Ok(existing
+                    .entry(path)?
+                    .filter(|&(_, mode)| mode == i32::from(FileMode::Blob))
+                    .map(|(id, _)| blob_id(id)))
+            })
+            .collect()
+    }
+
+    /// Commits exactly `changes` on top of HEAD (tree = HEAD's tree with `changes` applied),
+    /// writes the index with the entries of the committed paths refreshed (only those), then
+    /// moves the branch (or detached HEAD); if the branch cannot move, the index is put back.
     /// Returns `None`, without committing, when the tree would not change.
     pub fn commit_paths(
         &self,
@@ -115,7 +139,9 @@ impl Repository {
             return Ok(None);
         }
         let mut objects = self.write_blobs(&planned)?;
+        crate::crash_points::reached("blobs");
         let tree = self.build_tree(base.as_ref(), &planned, &mut objects)?;
+        crate::crash_points::reached("tree");
         if base.as_ref().map(Tree::id) == Some(tree.id()) {
             return Ok(None);
         }
@@ -123,25 +149,39 @@ impl Repository {
         let (author, committer) = (sigs.author.signature()?, sigs.committer.signature()?);
         let signing = sigs.signing.as_ref();
         let id = self.create_commit(signing, (&author, &committer), &message, &tree, &parents)?;
+        crate::crash_points::reached("commit-object");
+        // The index first, the branch last (git's order): stopped in
+        // between, the documents are staged and HEAD is where it was, which
+        // the next render commits; never a branch ahead of its index.
+        let staged = match self.workdir() {
+            Some(workdir) => Some(self.update_index(workdir, &planned)?),
+            None => None,
+        };
+        crate::crash_points::reached("index");
         #[cfg(debug_assertions)]
-        injected_fault()?;
-        self.move_head(&head, id, &subject)?;
+        let moved = injected_fault().and_then(|()| self.move_head(&head, id, &subject));
+        #[cfg(not(debug_assertions))]
+        let moved = self.move_head(&head, id, &subject);
+        if let Err(error) = moved {
+            return Err(match staged.map(StagedIndex::roll_back) {
+                Some(Err(rollback)) => GitError::IndexNotRolledBack {
+                    error: Box::new(error),
+                    rollback: Box::new(rollback),
+                },
+                _ => error,
+            });
+        }
+        crate::crash_points::reached("ref");
+        drop(staged);
         // The commit is reachable now: its pack no longer needs holding.
         let note = objects.release();
-        let short_id = self.short_id(id);
-        if let Some(workdir) = self.workdir() {
-            self.update_index(workdir, &planned)
-                .map_err(|e| GitError::IndexNotUpdated {
-                    short_id: short_id.clone(),
-                    reason: e.to_string(),
-                })?;
-        }
         Ok(Some(CommitInfo {
             id: id.to_string(),
-            short_id,
+            short_id: self.short_id(id),
             subject,
             detached: matches!(head, Head::Detached { .. }),
             note,
+            parent: head.commit().map(|c| c.id().to_string()),
         }))
     }
 
@@ -235,8 +275,8 @@ fn updated_tree(
 
 /// Test-only fault injection, compiled into debug builds only (release builds
 /// have none of it): with `ROLECALL_FAIL_COMMIT=1` in the environment,
-/// `commit_paths` fails after writing the commit object and before moving
-/// HEAD, as when another process refuses the ref update. The integration
+/// `commit_paths` fails after writing the commit object and the index and
+/// before moving HEAD, as when another process refuses the ref update. The integration
 /// tests (`tests/integration/faults.rs`) use it to show that the files written
 /// before the commit are put back.
 #[cfg(debug_assertions)]
@@ -300,6 +340,13 @@ fn planned<'c>(
 /// than 20 bytes, which a `BlobId` cannot have.)
 pub(super) fn oid(id: BlobId) -> Oid {
     Oid::from_bytes(&id.0).unwrap_or(Oid::ZERO_SHA1)
+}
+
+/// A libgit2 id as a blob id.
+pub(super) fn blob_id(id: Oid) -> BlobId {
+    let mut bytes = [0u8; 20];
+    bytes.copy_from_slice(&id.as_bytes()[..20]);
+    BlobId(bytes)
 }
 
 /// What the base tree holds at a path, each folder's tree read once.

@@ -44,9 +44,9 @@ pub enum GitError {
         path.display()
     )]
     IndexLocked { path: PathBuf },
-    /// `rolecall.lock` exists: another rolecall run is writing.
+    /// Another rolecall run holds `rolecall.lock`.
     #[error(
-        "another rolecall run is writing in this repository ({}); wait for it and try again (remove the file if no run is active)",
+        "another rolecall run is writing in this repository (it holds {}); wait for it to finish and try again",
         path.display()
     )]
     Busy { path: PathBuf },
@@ -76,11 +76,25 @@ pub enum GitError {
         "{refname} was changed by another git command while rolecall was committing; run rolecall again"
     )]
     RefMoved { refname: String },
-    /// The commit exists but the index could not be refreshed.
+    /// The index is one libgit2 cannot read or write.
     #[error(
-        "created commit {short_id} but could not update the index ({reason}); run `git reset -q -- <committed files>` to resync it"
+        "{} uses {feature}, which rolecall cannot update (libgit2 does not support it); nothing was written: {fix}, then run rolecall again",
+        path.display()
     )]
-    IndexNotUpdated { short_id: String, reason: String },
+    UnsupportedIndex {
+        path: PathBuf,
+        feature: String,
+        fix: &'static str,
+    },
+    /// The branch could not be moved, and the index written for the commit
+    /// could not be put back: the documents are staged, not committed.
+    #[error(
+        "{error}; the index could not be put back either ({rollback}): the documents are staged but not committed, run rolecall again to commit them"
+    )]
+    IndexNotRolledBack {
+        error: Box<GitError>,
+        rollback: Box<GitError>,
+    },
     /// A git setting rolecall reads has a value it cannot use.
     #[error(
         "the git setting {key} = `{value}` cannot be used ({reason}): expected {expected}; change it with `git config {key} <value>`"

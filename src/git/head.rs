@@ -1,11 +1,16 @@
 //! Where HEAD points: reading it (branch, detached or unborn), describing it
-//! for messages, and moving it to a new commit only if nobody else moved it.
+//! for messages, what its tree holds below a folder, and moving it to a new
+//! commit only if nobody else moved it.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::path::Path;
 
-use git2::{Commit, ErrorCode, Oid, Tree};
+use git2::{Commit, ErrorCode, FileMode, ObjectType, Oid, Tree, TreeWalkMode, TreeWalkResult};
 
+use super::commit::{blob_id, oid};
 use super::{GitError, Repository, git};
+use crate::blob::BlobId;
 
 /// Where HEAD points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +101,86 @@ impl Repository {
             }),
             Err(e) => Err(git("resolve HEAD")(e)),
         }
+    }
+
+    /// HEAD's commit id (`None` while HEAD is unborn) and the tree id of
+    /// `folder` (repository-relative, `""` for the top) in it (`None` when
+    /// there is no such folder).
+    pub fn head_folder(&self, folder: &str) -> Result<(Option<String>, Option<String>), GitError> {
+        let head = self.read_head()?;
+        let Some(commit) = head.commit() else {
+            return Ok((None, None));
+        };
+        let tree = Self::folder_tree(commit, folder)?;
+        Ok((Some(commit.id().to_string()), tree))
+    }
+
+    /// The tree id of `folder` in the commit `id` (full hexadecimal).
+    pub fn commit_folder(&self, id: &str, folder: &str) -> Result<Option<String>, GitError> {
+        let commit = Oid::from_str(id)
+            .and_then(|id| self.inner.find_commit(id))
+            .map_err(git("read a commit"))?;
+        Self::folder_tree(&commit, folder)
+    }
+
+    fn folder_tree(commit: &Commit<'_>, folder: &str) -> Result<Option<String>, GitError> {
+        let tree = commit.tree().map_err(git("read a commit's tree"))?;
+        if folder.is_empty() {
+            return Ok(Some(tree.id().to_string()));
+        }
+        match tree.get_path(Path::new(folder)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(entry.id().to_string())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(git("read a commit's tree")(e)),
+        }
+    }
+
+    /// Every Markdown file (`*.md`) HEAD's tree holds below `folder`
+    /// (repository-relative, `""` for the top), by repository path.
+    pub fn head_markdown(&self, folder: &str) -> Result<HashMap<String, BlobId>, GitError> {
+        let head = self.read_head()?;
+        let Some(tree) = head.tree()? else {
+            return Ok(HashMap::new());
+        };
+        let tree = if folder.is_empty() {
+            tree
+        } else {
+            match tree.get_path(Path::new(folder)) {
+                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => self
+                    .inner
+                    .find_tree(entry.id())
+                    .map_err(git("read HEAD's tree"))?,
+                Ok(_) => return Ok(HashMap::new()),
+                Err(e) if e.code() == ErrorCode::NotFound => return Ok(HashMap::new()),
+                Err(e) => return Err(git("read HEAD's tree")(e)),
+            }
+        };
+        let base = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let mut found = HashMap::new();
+        tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.filemode() == i32::from(FileMode::Blob)
+                && let Some(name) = entry
+                    .name()
+                    .ok()
+                    .filter(|n| Path::new(n).extension().is_some_and(|e| e == "md"))
+            {
+                found.insert(format!("{base}{parent}{name}"), blob_id(entry.id()));
+            }
+            TreeWalkResult::Ok
+        })
+        .map_err(git("read HEAD's tree"))?;
+        Ok(found)
+    }
+
+    /// Whether the blob `id` starts with `prefix`.
+    pub fn blob_starts_with(&self, id: BlobId, prefix: &[u8]) -> Result<bool, GitError> {
+        let blob = self.inner.find_blob(oid(id)).map_err(git("read a blob"))?;
+        Ok(blob.content().starts_with(prefix))
     }
 
     /// Abbreviated id of an object (git's abbreviation, falling back to 7 hex digits).

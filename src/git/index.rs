@@ -1,18 +1,21 @@
-//! Refreshing the index after a commit: only the entries of the committed
-//! paths change, with stat data from the work tree when the file there holds
-//! exactly the committed content; then the stat data of every file rolecall
-//! wrote whose entry names the blob it holds (also when the file is written
-//! with CRLF line endings, or rewritten with an unchanged blob), so git
-//! neither re-hashes them nor reports them modified.
+//! The index a commit leaves: only the entries of the committed paths
+//! change, with stat data from the work tree when the file there holds
+//! exactly the committed content. It is written before the branch moves
+//! (`index_file` holds the lock and can put the old one back). After the
+//! files are written, the stat data of every file rolecall wrote whose
+//! entry names the blob it holds is refreshed (also for CRLF files, or ones
+//! rewritten with an unchanged blob), so git neither re-hashes them nor
+//! reports them modified.
 
 use std::borrow::Cow;
 use std::fs;
 use std::path::Path;
 
-use git2::{ErrorCode, FileMode, IndexEntry, IndexTime, Oid};
+use git2::{FileMode, IndexEntry, IndexTime, Oid};
 use rayon::prelude::*;
 
 use super::commit::{Planned, UncheckedEntries};
+use super::index_file::StagedIndex;
 use super::objects::PACK_THRESHOLD;
 use super::{GitError, Repository, git};
 use crate::blob::{Blob, BlobId};
@@ -30,13 +33,14 @@ pub struct Written<'a> {
 }
 
 impl Repository {
-    /// Re-reads the index from disk and updates only the entries of `planned` paths.
+    /// Writes the index with only the entries of `planned` paths updated,
+    /// before the branch moves (see [`StagedIndex`]: git's `index.lock` is
+    /// held, and the old index kept to put back, until it is dropped).
     pub(super) fn update_index(
         &self,
         workdir: &Path,
         planned: &[Planned<'_>],
-    ) -> Result<(), GitError> {
-        const WHAT: &str = "update the index";
+    ) -> Result<StagedIndex, GitError> {
         // Reading and hashing the committed files is most of the work: done
         // in parallel before the index is read and locked.
         let entries: Vec<Option<IndexEntry>> = planned
@@ -48,26 +52,18 @@ impl Repository {
             })
             .collect();
         let _unchecked = (planned.len() > PACK_THRESHOLD).then(UncheckedEntries::new);
-        let mut index = self.inner.index().map_err(git(WHAT))?;
-        index.read(true).map_err(git(WHAT))?;
-        for (change, entry) in planned.iter().zip(entries) {
-            if let Some(entry) = entry {
-                index.add(&entry).map_err(git(WHAT))?;
-            } else {
-                // A removed path may have been a directory in HEAD: drop entries below it too.
-                let path = Path::new(change.path);
-                index.remove_path(path).map_err(git(WHAT))?;
-                index.remove_dir(path, 0).map_err(git(WHAT))?;
-            }
-        }
-        index.write().map_err(|e| {
-            if e.code() == ErrorCode::Locked {
-                GitError::IndexLocked {
-                    path: self.git_dir().join("index.lock"),
+        self.stage_index(|index| {
+            for (change, entry) in planned.iter().zip(&entries) {
+                if let Some(entry) = entry {
+                    index.add(entry)?;
+                } else {
+                    // A removed path may have been a directory in HEAD: drop entries below it too.
+                    let path = Path::new(change.path);
+                    index.remove_path(path)?;
+                    index.remove_dir(path, 0)?;
                 }
-            } else {
-                git(WHAT)(e)
             }
+            Ok(())
         })
     }
 }
@@ -231,7 +227,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lock_taken_after_committing_is_reported_and_left_alone() {
+    fn a_held_index_lock_stops_the_commit_before_the_branch_moves() {
         let (tmp, repo) = init_with_commit();
         let lock = repo.git_dir().join("index.lock");
         fs::write(&lock, "").expect("lock");
@@ -240,12 +236,12 @@ mod tests {
             .commit_paths(&[put("a.md", "a\n")], "locked", &sigs())
             .expect_err("index locked");
         let text = err.to_string();
-        assert!(matches!(err, GitError::IndexNotUpdated { .. }), "{text}");
+        assert!(matches!(err, GitError::IndexLocked { .. }), "{text}");
         assert!(text.contains("another git process holds"), "{text}");
-        assert!(lock.exists());
+        assert!(lock.exists(), "another process's lock is left alone");
         assert_eq!(
             git_in(tmp.path(), &["rev-list", "--count", "HEAD"]).trim(),
-            "2"
+            "1"
         );
     }
 

@@ -22,9 +22,11 @@ mod error;
 mod head;
 mod identity;
 mod index;
+mod index_file;
 mod objects;
 mod pack;
 mod pack_index;
+mod run_lock;
 mod sign;
 mod state;
 #[cfg(test)]
@@ -42,7 +44,7 @@ use error::git;
 pub use head::HeadState;
 pub use identity::{CommitSignatures, Identity};
 pub use index::Written;
-pub use state::RunLock;
+pub use run_lock::RunLock;
 
 /// A git repository with a work tree (or bare).
 pub struct Repository {

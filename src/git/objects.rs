@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use git2::{ObjectType, OdbLookupFlags, Oid};
 
 use super::commit::{Planned, oid};
-use super::{GitError, Repository, git, pack, pack_index};
+use super::{GitError, Repository, git, pack, pack_index, run_lock};
 use crate::blob::{Blob, BlobId, Level};
 
 /// A commit of more than this many paths puts its new objects into one pack
@@ -252,13 +252,14 @@ impl Repository {
             error,
         };
         fs::create_dir_all(&folder).map_err(failed)?;
-        let temporary = |prefix| {
+        // Named with the run's pid, for the next run to remove should this one be killed.
+        let temporary = |kind| {
             tempfile::Builder::new()
-                .prefix(prefix)
+                .prefix(&run_lock::pack_temporary_prefix(kind))
                 .tempfile_in(&folder)
                 .map_err(failed)
         };
-        let mut pack_file = temporary("tmp_pack_")?;
+        let mut pack_file = temporary("pack")?;
         let packed = write(pack_file.as_file_mut()).map_err(failed)?;
         if packed.entries.len() != ids.len() {
             return Err(failed(io::Error::other(
@@ -270,7 +271,8 @@ impl Repository {
             .zip(packed.entries)
             .map(|(id, (offset, crc))| pack_index::Indexed { id, offset, crc })
             .collect();
-        let mut index_file = temporary("tmp_idx_")?;
+        crate::crash_points::reached("pack-temporary");
+        let mut index_file = temporary("idx")?;
         pack_index::write_index(
             &mut io::BufWriter::new(index_file.as_file_mut()),
             entries,
@@ -299,6 +301,7 @@ impl Repository {
         pack_file
             .persist(&pack_path)
             .map_err(|error| failed(error.error))?;
+        crate::crash_points::reached("pack");
         if let Err(error) = index_file.persist(&index_path) {
             // A pack without its index is invisible to git; take it away.
             let _ = fs::remove_file(&pack_path);

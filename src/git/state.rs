@@ -1,33 +1,10 @@
 //! Whether rolecall may write now: refusing while git is busy (a merge,
-//! rebase, … in progress, or the index locked) and serialising rolecall
-//! runs with [`RunLock`].
-
-use std::fs;
-use std::io::{self, Write as _};
-use std::path::{Path, PathBuf};
+//! rebase, … in progress, or the index locked). Runs are serialised by
+//! [`RunLock`](super::RunLock).
 
 use git2::RepositoryState;
 
 use super::{GitError, Repository};
-
-/// Serialises rolecall runs: holds `<gitdir>/rolecall.lock` until dropped.
-#[derive(Debug)]
-pub struct RunLock {
-    path: PathBuf,
-}
-
-impl RunLock {
-    /// Path of the lock file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for RunLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
 
 impl Repository {
     /// Refuses when a merge, rebase, cherry-pick, revert, bisect or `git am` is in progress,
@@ -72,35 +49,6 @@ impl Repository {
         }
         Ok(())
     }
-
-    /// Takes `<gitdir>/rolecall.lock` (created exclusively, containing the pid); `Busy` if it exists.
-    pub fn lock_run(&self) -> Result<RunLock, GitError> {
-        let path = self.git_dir().join("rolecall.lock");
-        let mut file = match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                return Err(GitError::Busy { path });
-            }
-            Err(error) => {
-                return Err(GitError::Io {
-                    action: "create",
-                    path,
-                    error,
-                });
-            }
-        };
-        let lock = RunLock { path };
-        writeln!(file, "{}", std::process::id()).map_err(|error| GitError::Io {
-            action: "write",
-            path: lock.path.clone(),
-            error,
-        })?;
-        Ok(lock)
-    }
 }
 
 #[cfg(test)]
@@ -108,7 +56,7 @@ mod tests {
     use std::fs;
 
     use crate::git::GitError;
-    use crate::git::test_support::{git_in, init, init_with_commit};
+    use crate::git::test_support::{git_in, init_with_commit};
 
     #[test]
     fn ensure_ready_refuses_a_merge_in_progress() {
@@ -157,19 +105,5 @@ mod tests {
         assert!(matches!(err, GitError::IndexLocked { ref path } if *path == lock));
         assert!(err.to_string().starts_with("another git process holds "));
         assert!(lock.exists());
-    }
-
-    #[test]
-    fn run_lock_is_exclusive_and_released_on_drop() {
-        let (_tmp, repo) = init();
-        let lock = repo.lock_run().expect("first lock");
-        let pid = fs::read_to_string(lock.path()).expect("read lock");
-        assert_eq!(pid.trim(), std::process::id().to_string());
-        let err = repo.lock_run().expect_err("second lock");
-        assert!(matches!(err, GitError::Busy { .. }));
-        let path = lock.path().to_path_buf();
-        drop(lock);
-        assert!(!path.exists());
-        drop(repo.lock_run().expect("lock again"));
     }
 }

@@ -116,6 +116,9 @@ impl Change {
 pub struct Changes {
     pub changes: Vec<Change>,
     pub unchanged: usize,
+    /// The documents compared and found on disk as planned, with the blob
+    /// id of the file (to tell whether HEAD holds them so).
+    pub on_disk: Vec<(String, BlobId)>,
 }
 
 impl Changes {
@@ -137,7 +140,16 @@ pub fn is_generated(bytes: &[u8]) -> bool {
 
 /// What comparing one document found. The change is boxed: a render keeps
 /// one of these per document (changed or not) until all are compared.
-pub type Compared = Result<Option<Box<Change>>, ConflictError>;
+#[derive(Debug)]
+pub enum Comparison {
+    Changed(Box<Change>),
+    /// The file holds the document; its blob id.
+    Unchanged(BlobId),
+    /// Not compared: known to be on disk as planned (the render cache).
+    Skipped,
+}
+
+pub type Compared = Result<Comparison, ConflictError>;
 
 /// How git converts the file at a path (relative to the project folder).
 pub type Conversions<'c> = &'c (dyn Fn(&str) -> Result<Conversion, Unsupported> + Sync);
@@ -157,15 +169,14 @@ pub fn compare_document(
     conversions: Conversions<'_>,
 ) -> Compared {
     let conversion = conversions(&document.path)?;
-    Ok(compare_one(
+    compare_one(
         root,
         &document.path,
         document.kind,
         std::mem::take(&mut document.content),
         hold,
         conversion,
-    )?
-    .map(Box::new))
+    )
 }
 
 /// The changes from `compared` (one per document of `plan`, in its order;
@@ -180,13 +191,20 @@ pub fn finish(
     seen: Option<&[String]>,
 ) -> Result<Changes, ConflictError> {
     let mut changes = Changes::default();
-    changes
-        .changes
-        .reserve_exact(compared.iter().filter(|c| matches!(c, Ok(Some(_)))).count());
-    for result in compared {
+    changes.changes.reserve_exact(
+        compared
+            .iter()
+            .filter(|c| matches!(c, Ok(Comparison::Changed(_))))
+            .count(),
+    );
+    for (result, document) in compared.into_iter().zip(&plan.documents) {
         match result? {
-            Some(change) => changes.changes.push(*change),
-            None => changes.unchanged += 1,
+            Comparison::Changed(change) => changes.changes.push(*change),
+            Comparison::Unchanged(id) => {
+                changes.unchanged += 1;
+                changes.on_disk.push((document.path.clone(), id));
+            }
+            Comparison::Skipped => changes.unchanged += 1,
         }
     }
     let planned: HashSet<&str> = plan.documents.iter().map(|d| d.path.as_str()).collect();
@@ -216,7 +234,7 @@ fn compare_one(
     fresh: String,
     hold: Hold,
     conversion: Conversion,
-) -> Result<Option<Change>, ConflictError> {
+) -> Compared {
     let path = root.join(rel);
     if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(ConflictError::Symlink {
@@ -234,12 +252,12 @@ fn compare_one(
     };
     let fresh = stored_text(conversion, fresh);
     let Some(existing) = read(root, rel)? else {
-        return Ok(Some(Change::Write {
+        return Ok(Comparison::Changed(Box::new(Change::Write {
             path: rel.to_owned(),
             content: deflated(fresh.as_bytes())?,
             previous: Previous::Absent,
             conversion,
-        }));
+        })));
     };
     if !is_generated(&existing) {
         return Err(ConflictError::Foreign {
@@ -251,7 +269,7 @@ fn compare_one(
     let stored = conversion.to_git(&existing);
     if *stored == *fresh.as_bytes() {
         // Merging a render into itself changes nothing: skip the merge.
-        return Ok(None);
+        return Ok(Comparison::Unchanged(BlobId::of(&stored)));
     }
     let content = if kind == Kind::Postmortem {
         merge_postmortem(rel, &stored, &fresh)?
@@ -259,7 +277,7 @@ fn compare_one(
         fresh.into_bytes()
     };
     if content == *stored {
-        return Ok(None);
+        return Ok(Comparison::Unchanged(BlobId::of(&stored)));
     }
     // Known by id only when the repository's blob gives the file back.
     let previous = if conversion.to_worktree(&stored) == existing {
@@ -267,12 +285,12 @@ fn compare_one(
     } else {
         Previous::Held(existing)
     };
-    Ok(Some(Change::Write {
+    Ok(Comparison::Changed(Box::new(Change::Write {
         path: rel.to_owned(),
         content: deflated(&content)?,
         previous,
         conversion,
-    }))
+    })))
 }
 
 /// `text` as git stores it (templates render LF, so usually `text` itself).
@@ -291,7 +309,9 @@ fn stored_text(conversion: Conversion, text: String) -> String {
 
 /// The existing postmortem with its generated sections replaced; its first
 /// line (the header) is always the fresh one.
-fn merge_postmortem(rel: &str, existing: &[u8], fresh: &str) -> Result<Vec<u8>, ConflictError> {
+/// `existing` (a postmortem as a file or blob holds it) with the generated
+/// sections of `fresh`; every other byte of `existing` is kept.
+pub fn merge_postmortem(rel: &str, existing: &[u8], fresh: &str) -> Result<Vec<u8>, ConflictError> {
     let text = String::from_utf8_lossy(existing);
     let fresh_header = fresh.split_inclusive('\n').next().unwrap_or("");
     let body = text.split_once('\n').map_or("", |(_, rest)| rest);
@@ -481,6 +501,7 @@ fn apply_one(root: &Path, change: &Change, created: &mut Vec<PathBuf>) -> std::i
             injected_fault("remove")?;
             fs::remove_file(&path)?;
             remove_empty_parents(root, &path);
+            crate::crash_points::reached("remove");
             Ok(())
         }
     }
@@ -523,7 +544,9 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> std::io::Result<()> {
     file.write_all(content)?;
     #[cfg(debug_assertions)]
     injected_fault("write")?;
+    crate::crash_points::reached("write-temporary");
     file.persist(path).map_err(|e| e.error)?;
+    crate::crash_points::reached("write");
     Ok(())
 }
 

@@ -14,20 +14,21 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+mod file;
 mod stamp;
 
 use super::{Document, DocumentPlan, Kind};
+use crate::blob::BlobId;
 use crate::load::{Record, Workspace};
 use stamp::Stamp;
 
 /// The first line of the cache file; another first line means another
 /// format, read as an empty cache.
-const MAGIC: &str = "rolecall render cache 1";
+const MAGIC: &str = "rolecall render cache 2";
 
 /// A SHA-1 digest of a render's inputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,7 +130,24 @@ fn build_identity() -> Option<String> {
 struct CachedDocument {
     path: String,
     kind: Kind,
+    /// The blob id of its content.
+    id: BlobId,
     stamp: Stamp,
+}
+
+/// What HEAD is known to hold of the documents, for [`RenderCache::current`]:
+/// a document is current only when HEAD holds it as it is on disk, so that
+/// documents a killed run wrote and did not commit are rendered, compared
+/// and committed by the next.
+#[derive(Clone, Copy, Debug)]
+pub enum InHead<'a> {
+    /// Outside git: the disk is all there is to compare with.
+    Unchecked,
+    /// HEAD's output folder is the tree [`RenderCache::committed_tree`]
+    /// names: it holds every document of the cache as recorded.
+    AsRecorded,
+    /// HEAD's blobs by path below the project folder.
+    Blobs(&'a HashMap<String, BlobId>),
 }
 
 /// One incident's (or the index's) key and documents.
@@ -181,6 +199,10 @@ pub struct RenderCache {
     /// By record path.
     incidents: HashMap<String, Entry>,
     index: Option<Entry>,
+    /// The id of the output folder's tree in the commit that held every
+    /// document of the cache, exactly as recorded, and no other generated
+    /// document, when the cache was saved.
+    committed: Option<String>,
     changed: bool,
 }
 
@@ -201,6 +223,7 @@ impl RenderCache {
             root,
             incidents: HashMap::new(),
             index: None,
+            committed: None,
             changed: false,
         };
         if let Ok(text) = fs::read_to_string(&cache.file)
@@ -208,54 +231,36 @@ impl RenderCache {
         {
             cache.incidents.clear();
             cache.index = None;
+            cache.committed = None;
         }
         cache
     }
 
-    /// Parses the file: `None` when it is not a cache of this project.
-    fn read(&mut self, text: &str) -> Option<()> {
-        let mut lines = text.lines();
-        (lines.next()? == MAGIC).then_some(())?;
-        (lines.next()?.strip_prefix("root ")? == self.root).then_some(())?;
-        // Where documents of the entry being read go: an incident's, or the index's.
-        let mut target: Option<&mut Entry> = None;
-        for line in lines {
-            let (tag, rest) = line.split_once(' ')?;
-            match tag {
-                "incident" => {
-                    let (key, path) = rest.split_once(' ')?;
-                    let entry = self.incidents.entry(path.to_owned()).or_insert(Entry {
-                        key: Key::parse(key)?,
-                        documents: Vec::new(),
-                    });
-                    target = Some(entry);
-                }
-                "index" => {
-                    target = Some(self.index.insert(Entry {
-                        key: Key::parse(rest)?,
-                        documents: Vec::new(),
-                    }));
-                }
-                "doc" => {
-                    let fields: Vec<&str> = rest.splitn(8, ' ').collect();
-                    let [kind, stamp @ .., path] = fields.as_slice() else {
-                        return None;
-                    };
-                    target.as_mut()?.documents.push(CachedDocument {
-                        path: (*path).to_owned(),
-                        kind: kind_from_word(kind)?,
-                        stamp: Stamp::parse(stamp)?,
-                    });
-                }
-                _ => return None,
-            }
-        }
-        Some(())
+    /// The id of the output folder's tree in the commit the cache was
+    /// saved after, when that commit held every document as recorded.
+    pub fn committed_tree(&self) -> Option<&str> {
+        self.committed.as_deref()
+    }
+
+    /// Every document the cache lists (current or not), with its blob id.
+    pub fn documents(&self) -> impl Iterator<Item = (&str, BlobId)> {
+        self.incidents
+            .values()
+            .chain(&self.index)
+            .flat_map(|entry| &entry.documents)
+            .map(|document| (document.path.as_str(), document.id))
     }
 
     /// Which of `only` (or every incident), and whether the index, are
-    /// current: the key matches and every document's file is as stamped.
-    pub fn current(&self, workspace: &Workspace, keys: &Keys, only: &[String]) -> Current {
+    /// current: the key matches, every document's file is as stamped, and
+    /// HEAD holds it so (as far as `in_head` tells).
+    pub fn current(
+        &self,
+        workspace: &Workspace,
+        keys: &Keys,
+        only: &[String],
+        in_head: InHead<'_>,
+    ) -> Current {
         let root = &workspace.root;
         let incidents = keys
             .incidents
@@ -263,26 +268,27 @@ impl RenderCache {
             .filter(|(_, id, _)| only.is_empty() || only.contains(id))
             .filter_map(|(path, id, key)| {
                 let entry = self.incidents.get(path)?;
-                let documents = self.trusted(root, entry, *key, Some(id))?;
+                let documents = self.trusted(root, entry, *key, Some(id), in_head)?;
                 Some((path.clone(), documents))
             })
             .collect();
         let index = self
             .index
             .as_ref()
-            .and_then(|entry| self.trusted(root, entry, keys.index, None))
+            .and_then(|entry| self.trusted(root, entry, keys.index, None, in_head))
             .and_then(|mut documents| documents.pop());
         Current { incidents, index }
     }
 
-    /// The entry's documents, when its key is `key` and every file is as
-    /// stamped and older than the cache file.
+    /// The entry's documents, when its key is `key`, every file is as
+    /// stamped and older than the cache file, and HEAD holds it.
     fn trusted(
         &self,
         root: &Path,
         entry: &Entry,
         key: Key,
         incident: Option<&str>,
+        in_head: InHead<'_>,
     ) -> Option<Vec<Document>> {
         let written = self.written?;
         if entry.key != key {
@@ -292,7 +298,12 @@ impl RenderCache {
             .documents
             .iter()
             .map(|cached| {
-                let fresh = cached.stamp.mtime < written
+                let held = match in_head {
+                    InHead::Unchecked | InHead::AsRecorded => true,
+                    InHead::Blobs(blobs) => blobs.get(&cached.path) == Some(&cached.id),
+                };
+                let fresh = held
+                    && cached.stamp.mtime < written
                     && Stamp::of(&root.join(&cached.path)) == Some(cached.stamp);
                 fresh.then(|| Document {
                     path: cached.path.clone(),
@@ -305,10 +316,15 @@ impl RenderCache {
     }
 
     /// Records the outcome of a run: every incident of `plan` whose
-    /// documents are all on disk as planned (none of them in `pending`)
-    /// gets its key and fresh stamps; the others are forgotten, and so are
-    /// records that no longer exist. Incidents the run left out
-    /// (`--only`) keep their entries.
+    /// documents are all on disk as planned (none of them in `pending`,
+    /// each with its blob id in `ids`) gets its key and fresh stamps; the
+    /// others are forgotten, and so are records that no longer exist.
+    /// Incidents the run left out (`--only`) keep their entries.
+    /// `committed` is the output folder's tree in the commit that now holds
+    /// every document of `plan` and no other generated one, if the run
+    /// made sure of that; it is kept only when the cache then lists every
+    /// document of the plan.
+    #[allow(clippy::too_many_arguments)]
     pub fn update(
         &mut self,
         root: &Path,
@@ -316,6 +332,8 @@ impl RenderCache {
         plan: &DocumentPlan,
         current: &Current,
         pending: &HashSet<&str>,
+        ids: &HashMap<&str, BlobId>,
+        committed: Option<String>,
     ) {
         let mut by_incident: HashMap<&str, Vec<&Document>> = HashMap::new();
         let mut index = None;
@@ -337,7 +355,9 @@ impl RenderCache {
             .collect();
         let settled: Vec<(&str, Option<Entry>)> = planned
             .par_iter()
-            .map(|&(path, key, documents)| (path, settled_entry(root, key, documents, pending)))
+            .map(|&(path, key, documents)| {
+                (path, settled_entry(root, key, documents, pending, ids))
+            })
             .collect();
         let known: HashSet<&str> = keys.incidents.iter().map(|(p, _, _)| p.as_str()).collect();
         let before = self.incidents.len();
@@ -355,37 +375,20 @@ impl RenderCache {
             };
         }
         if current.index().is_none() {
-            self.index =
-                index.and_then(|document| settled_entry(root, keys.index, &[document], pending));
+            self.index = index
+                .and_then(|document| settled_entry(root, keys.index, &[document], pending, ids));
             self.changed = true;
         }
-    }
-
-    /// Writes the cache when [`update`](Self::update) changed it
-    /// (atomically: a temporary file, then a rename).
-    pub fn save(&self) -> std::io::Result<()> {
-        if !self.changed {
-            return Ok(());
+        let listed: HashSet<&str> = self.documents().map(|(path, _)| path).collect();
+        let committed = committed.filter(|_| {
+            plan.documents
+                .iter()
+                .all(|d| listed.contains(d.path.as_str()))
+        });
+        if self.committed != committed {
+            self.committed = committed;
+            self.changed = true;
         }
-        let folder = self.file.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(folder)?;
-        let mut text = String::new();
-        let _ = writeln!(text, "{MAGIC}\nroot {}", self.root);
-        if let Some(index) = &self.index {
-            let _ = writeln!(text, "index {}", index.key.hex());
-            write_documents(&mut text, &index.documents);
-        }
-        let mut paths: Vec<&String> = self.incidents.keys().collect();
-        paths.sort();
-        for path in paths {
-            let entry = &self.incidents[path];
-            let _ = writeln!(text, "incident {} {path}", entry.key.hex());
-            write_documents(&mut text, &entry.documents);
-        }
-        let mut file = tempfile::NamedTempFile::new_in(folder)?;
-        file.write_all(text.as_bytes())?;
-        file.persist(&self.file).map_err(|e| e.error)?;
-        Ok(())
     }
 }
 
@@ -397,6 +400,7 @@ fn settled_entry(
     key: Key,
     documents: &[&Document],
     pending: &HashSet<&str>,
+    ids: &HashMap<&str, BlobId>,
 ) -> Option<Entry> {
     let documents = documents
         .iter()
@@ -407,44 +411,12 @@ fn settled_entry(
             Some(CachedDocument {
                 path: document.path.clone(),
                 kind: document.kind,
+                id: *ids.get(document.path.as_str())?,
                 stamp: Stamp::of(&root.join(&document.path))?,
             })
         })
         .collect::<Option<Vec<_>>>()?;
     Some(Entry { key, documents })
-}
-
-fn write_documents(text: &mut String, documents: &[CachedDocument]) {
-    for document in documents {
-        let _ = writeln!(
-            text,
-            "doc {} {} {}",
-            kind_word(document.kind),
-            document.stamp.fields(),
-            document.path
-        );
-    }
-}
-
-fn kind_word(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Index => "index",
-        Kind::Overview => "overview",
-        Kind::Brief => "brief",
-        Kind::Handover => "handover",
-        Kind::Postmortem => "postmortem",
-    }
-}
-
-fn kind_from_word(word: &str) -> Option<Kind> {
-    Some(match word {
-        "index" => Kind::Index,
-        "overview" => Kind::Overview,
-        "brief" => Kind::Brief,
-        "handover" => Kind::Handover,
-        "postmortem" => Kind::Postmortem,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -466,20 +438,23 @@ mod tests {
         fs::create_dir_all(&folder).expect("mkdir");
         let root = dir.path().canonicalize().expect("root");
         let good = format!(
-            "{MAGIC}\nroot {}\nincident {} incidents/a.yaml\ndoc brief 1 2 3 4 5 6 out/A/briefs/x y.md\n",
+            "{MAGIC}\nroot {}\nincident {} incidents/a.yaml\ndoc brief {} 1 2 3 4 5 6 out/A/briefs/x y.md\n",
             root.display(),
-            Key::of(&[b"a"]).hex()
+            Key::of(&[b"a"]).hex(),
+            BlobId::of(b"x")
         );
         fs::write(folder.join("render-cache"), &good).expect("write");
         let cache = RenderCache::open(dir.path(), &root);
         let entry = &cache.incidents["incidents/a.yaml"];
         assert_eq!(entry.documents[0].path, "out/A/briefs/x y.md");
         assert_eq!(entry.documents[0].stamp.inode, 6);
+        assert_eq!(entry.documents[0].id, BlobId::of(b"x"));
         for damaged in [
             good.replace(MAGIC, "rolecall render cache 0"),
             good.replace("root ", "root /elsewhere"),
             good.replace("doc brief", "doc leaflet"),
             good.replace(" 5 6 ", " 5 x "),
+            good.replace(&BlobId::of(b"x").to_string(), "not-an-id"),
             format!("{good}garbage\n"),
         ] {
             fs::write(folder.join("render-cache"), damaged).expect("write");
@@ -499,6 +474,7 @@ mod tests {
             documents: vec![CachedDocument {
                 path: "doc.md".to_owned(),
                 kind: Kind::Brief,
+                id: BlobId::of(b"generated\n"),
                 stamp,
             }],
         };
@@ -508,16 +484,18 @@ mod tests {
             written,
             incidents: HashMap::new(),
             index: None,
+            committed: None,
             changed: false,
         };
         let later = (stamp.mtime.0 + 1, 0);
-        let trusted = cache(Some(later)).trusted(dir.path(), &entry, key, Some("X"));
+        let trusted =
+            cache(Some(later)).trusted(dir.path(), &entry, key, Some("X"), InHead::Unchecked);
         assert_eq!(trusted.map(|d| d.len()), Some(1));
         // Written in the cache file's own tick, or after: not trusted.
         for written in [Some(stamp.mtime), Some((stamp.mtime.0 - 1, 0)), None] {
             assert!(
                 cache(written)
-                    .trusted(dir.path(), &entry, key, Some("X"))
+                    .trusted(dir.path(), &entry, key, Some("X"), InHead::Unchecked)
                     .is_none()
             );
         }
@@ -525,13 +503,25 @@ mod tests {
         let other = Key::of(&[b"other"]);
         assert!(
             cache(Some(later))
-                .trusted(dir.path(), &entry, other, Some("X"))
+                .trusted(dir.path(), &entry, other, Some("X"), InHead::Unchecked)
                 .is_none()
         );
+        // HEAD holding another content, or nothing: not trusted.
+        let mut blobs = HashMap::new();
+        let held = |blobs: &HashMap<String, BlobId>| {
+            cache(Some(later))
+                .trusted(dir.path(), &entry, key, Some("X"), InHead::Blobs(blobs))
+                .is_some()
+        };
+        assert!(!held(&blobs));
+        blobs.insert("doc.md".to_owned(), BlobId::of(b"committed before\n"));
+        assert!(!held(&blobs));
+        blobs.insert("doc.md".to_owned(), BlobId::of(b"generated\n"));
+        assert!(held(&blobs));
         fs::write(dir.path().join("doc.md"), "edited\n").expect("write");
         assert!(
             cache(Some(later))
-                .trusted(dir.path(), &entry, key, Some("X"))
+                .trusted(dir.path(), &entry, key, Some("X"), InHead::Unchecked)
                 .is_none()
         );
     }
