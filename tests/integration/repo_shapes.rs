@@ -661,7 +661,6 @@ fn assert_crlf_checkout(shape: &Shape) {
 }
 
 #[test]
-#[ignore = "issue 13: libgit2 cannot read a split index (mandatory extension `link`): git::index::update_index fails after the commit is made and HEAD moved, exit 2 with the index stale; nothing detects it before writing (owner: H1)"]
 fn shape_split_index() {
     let shape = Shape::rendered(Layout::Beside, &[]);
     shape.git(&["update-index", "--split-index"]);
@@ -697,14 +696,12 @@ fn sparse(layout: Layout) -> Shape {
 }
 
 #[test]
-#[ignore = "issue 13: libgit2 cannot read a sparse index (mandatory extension `sdir`): git::index::update_index fails after the commit is made and HEAD moved, exit 2 with the index stale; nothing detects it before writing (owner: H1)"]
 fn shape_sparse_index_documents_in_the_cone() {
     let shape = sparse(Layout::Beside);
     assert_like_plain(&shape, Expect::SupportedOrRefused(SPARSE));
 }
 
 #[test]
-#[ignore = "issue 13: sparse index (`sdir`) unreadable by libgit2, found only after committing (git::index::update_index, exit 2, HEAD moved, index stale); and documents outside the cone count as absent (files::compare_one), so all are written outside the cone (owner: H1)"]
 fn shape_sparse_index_documents_outside_the_cone() {
     let shape = sparse(Layout::Separate);
     let listed = shape.git(&["ls-files", "--sparse"]);
