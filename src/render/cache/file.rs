@@ -14,6 +14,9 @@ use super::{CachedDocument, Entry, Key, MAGIC, RenderCache};
 use crate::blob::BlobId;
 use crate::render::Kind;
 
+/// The name prefix of the cache's temporary files, next to it.
+const TEMPORARY: &str = "render-cache.tmp";
+
 impl RenderCache {
     /// Parses the file: `None` when it is not a cache of this project.
     pub(super) fn read(&mut self, text: &str) -> Option<()> {
@@ -85,8 +88,20 @@ impl RenderCache {
             let _ = writeln!(text, "incident {} {path}", entry.key.hex());
             write_documents(&mut text, &entry.documents);
         }
-        let mut file = tempfile::NamedTempFile::new_in(folder)?;
+        // Temporaries a killed run left go first (one being written by a
+        // concurrent run fails to replace the cache, which only costs time).
+        if let Ok(entries) = fs::read_dir(folder) {
+            for entry in entries.filter_map(Result::ok) {
+                if entry.file_name().to_string_lossy().starts_with(TEMPORARY) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+        let mut file = tempfile::Builder::new()
+            .prefix(TEMPORARY)
+            .tempfile_in(folder)?;
         file.write_all(text.as_bytes())?;
+        crate::crash_points::reached("cache-temporary");
         file.persist(&self.file).map_err(|e| e.error)?;
         Ok(())
     }
