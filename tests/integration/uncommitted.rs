@@ -28,7 +28,7 @@ fn committed_files(project: &Project) -> Vec<String> {
     project
         .git_ok(&["ls-tree", "-r", "--name-only", "HEAD", "incidents"])
         .lines()
-        .filter(|l| l.ends_with(".md"))
+        .filter(|l| l.rsplit_once('.').is_some_and(|(_, ext)| ext == "md"))
         .map(str::to_owned)
         .collect()
 }
@@ -93,7 +93,7 @@ fn a_removal_an_earlier_run_did_not_commit_is_committed() {
     assert!(!notes.is_empty());
     // The handover undone and the record committed, the note removed from
     // disk by a run that then died: HEAD still has it.
-    project.record(ID, &CLEAN_RECORD);
+    project.record(ID, CLEAN_RECORD);
     project.commit_all("undo the handover");
     project.run(&["render", "--no-commit"]).code(0);
     for path in &notes {
