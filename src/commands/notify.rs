@@ -95,6 +95,11 @@ fn at_revision(
     load::load_files(&context.root, context.config.as_deref(), files)
 }
 
+#[allow(clippy::needless_pass_by_value)] // the shape `map_err` hands over
+fn webhook(error: http::HttpError) -> Error {
+    Error::Webhook(error.to_string())
+}
+
 fn incidents(workspace: &Workspace) -> Vec<&Incident> {
     workspace.incidents().map(|(_, i)| i).collect()
 }
@@ -138,7 +143,7 @@ pub fn deliver(
                 .to_owned(),
         )
     })?;
-    http::check_url(url)?;
+    http::check_url(url).map_err(webhook)?;
     let mut headers = Vec::new();
     if let Some(secret) = secret {
         headers.push((
@@ -153,7 +158,8 @@ pub fn deliver(
         content_type: "application/json",
         timeout: delivery.timeout,
         backoff: BACKOFF,
-    })?;
+    })
+    .map_err(webhook)?;
     for event in events {
         context.output.say(&event.text);
     }

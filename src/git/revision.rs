@@ -101,7 +101,9 @@ mod tests {
 
         let files = repo
             .files_at("HEAD", "incidents", |name| {
-                name.ends_with(".yaml") || name.ends_with(".yml")
+                std::path::Path::new(name)
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
             })
             .expect("files_at");
         assert_eq!(

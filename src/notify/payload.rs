@@ -95,7 +95,7 @@ fn incident_blocks(group: &[&Event], setting: &Setting<'_>, blocks: &mut Vec<Val
             }
         }
     }
-    let links: Vec<String> = documents
+    let anchors: Vec<String> = documents
         .iter()
         .map(|d| {
             let label = d.rsplit('/').take(2).collect::<Vec<_>>();
@@ -118,7 +118,7 @@ fn incident_blocks(group: &[&Event], setting: &Setting<'_>, blocks: &mut Vec<Val
         .collect();
     blocks.push(value!({
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": links.join(" · ")}],
+        "elements": [{"type": "mrkdwn", "text": anchors.join(" · ")}],
     }));
     blocks.push(value!({"type": "divider"}));
 }
