@@ -88,6 +88,9 @@ pub enum Command {
     /// Send what is late now to a webhook; exit 1 when something is.
     #[command(after_help = REMIND_EXAMPLES)]
     Remind(RemindArgs),
+    /// Write records from a PagerDuty or incident.io export.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
     /// Print shell completions.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -263,6 +266,30 @@ pub struct SendArgs {
     pub docs_url: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The tool the export comes from.
+    #[arg(value_enum)]
+    pub tool: ImportTool,
+    /// The export: a JSON file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Urgency (PagerDuty) or severity name (incident.io) to severity:
+    /// `high=SEV2,low=SEV4` (default for PagerDuty) or
+    /// `critical=SEV1,major=SEV2,minor=SEV3` (default for incident.io).
+    #[arg(long, value_name = "FROM=SEV,…")]
+    pub severity_map: Option<String>,
+    /// List the records that would be written; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportTool {
+    Pagerduty,
+    Incidentio,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum NotifyFormat {
     Slack,
@@ -335,6 +362,12 @@ const REMIND_EXAMPLES: &str = "\
 Examples:
   rolecall remind --dry-run
   rolecall remind --now 2026-11-20T12:00:00Z --format json --webhook https://example.com/hook";
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  rolecall import pagerduty pagerduty-export.json --dry-run
+  rolecall import pagerduty pagerduty-export.json --severity-map high=SEV1,low=SEV3
+  rolecall import incidentio incidents.json";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:

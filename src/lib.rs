@@ -16,6 +16,7 @@ pub mod error;
 pub mod finding;
 pub mod git;
 pub mod http;
+pub mod import;
 pub mod line_endings;
 pub mod load;
 pub mod model;

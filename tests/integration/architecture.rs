@@ -132,6 +132,12 @@ const BELOW: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "import",
+        &[
+            "load", "check", "report", "render", "git", "commit", "commands", "http",
+        ],
+    ),
+    (
         "http",
         &[
             "yaml", "model", "load", "check", "report", "render", "git", "commit", "commands",
@@ -184,6 +190,7 @@ const CRATE_HOMES: &[(&str, &[&str])] = &[
     ("ureq", &["http.rs"]),
     ("hmac", &["digest.rs"]),
     ("sha2", &["digest.rs"]),
+    ("serde_path_to_error", &["import/mod.rs"]),
 ];
 
 #[test]
