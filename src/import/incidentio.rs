@@ -17,6 +17,7 @@ struct Export {
 }
 
 #[derive(Deserialize)]
+#[allow(clippy::struct_field_names)] // the names of the API
 struct Incident {
     id: String,
     reference: String,
@@ -55,8 +56,8 @@ struct RoleAssignment {
 #[derive(Deserialize)]
 struct Role {
     name: String,
-    #[serde(default)]
-    role_type: Option<String>,
+    #[serde(default, rename = "role_type")]
+    kind: Option<String>,
     #[serde(default)]
     shortform: Option<String>,
 }
@@ -225,7 +226,7 @@ fn draft(
 /// The catalogue key for an incident.io role: the lead is the incident
 /// manager; others by their name or shortform written as a key.
 fn role_key(role: &Role, mapping: &Mapping<'_>) -> Option<String> {
-    if role.role_type.as_deref() == Some("lead") {
+    if role.kind.as_deref() == Some("lead") {
         return Some("incident_manager".to_owned());
     }
     [Some(role.name.as_str()), role.shortform.as_deref()]

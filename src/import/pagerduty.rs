@@ -22,6 +22,7 @@ struct Export {
 }
 
 #[derive(Deserialize)]
+#[allow(clippy::struct_field_names)] // the names of the API
 struct Incident {
     id: String,
     incident_number: u64,
