@@ -279,3 +279,33 @@ fn late_findings_become_reminders_and_others_are_left_out() {
 fn slack_escapes_the_three_characters_it_reserves() {
     assert_eq!(payload::escape("a <b> & c"), "a &lt;b&gt; &amp; c");
 }
+
+#[test]
+fn a_slack_message_stays_within_slacks_fifty_blocks() {
+    let config = Config::builtin();
+    let setting = setting(&config);
+    let records: Vec<Incident> = (1..=12)
+        .map(|n| {
+            let (record, _) = read_source(
+                &format!("incidents/INC-{n}.yaml"),
+                &format!("INC-{n}"),
+                OPEN,
+                &config,
+            );
+            record.incident.expect("reads")
+        })
+        .collect();
+    let after: Vec<&Incident> = records.iter().collect();
+    let events = changes(&[], &after, &setting);
+    assert_eq!(events.len(), 12);
+    let body: serde_json::Value = serde_json::from_str(&slack(&events, &setting)).expect("json");
+    let blocks = body["blocks"].as_array().expect("blocks");
+    assert_eq!(blocks.len(), 9 * 5 + 1);
+    assert_eq!(blocks[45]["elements"][0]["text"], "… and 3 more incidents");
+    assert!(
+        body["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("rolecall: 12 events (")
+    );
+}

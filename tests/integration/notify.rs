@@ -486,3 +486,60 @@ fn remind_dry_run_prints_slack_blocks_and_still_exits_1() {
         blocks[1]
     );
 }
+
+#[test]
+fn remind_exits_2_when_the_reminders_cannot_be_delivered() {
+    let project = Project::git();
+    project.file("people.yaml", PEOPLE).record("INC-7", LATE);
+    let run = project.run(&[
+        "remind",
+        "--now",
+        "2026-11-20T12:00:00Z",
+        "--webhook",
+        &refusing_url(),
+    ]);
+    run.code(2);
+    assert!(run.stderr.contains("after 3 tries"), "{}", run.stderr);
+}
+
+#[test]
+fn notify_reads_the_revision_below_the_project_folder_and_needs_a_repository() {
+    let project = Project::git();
+    project
+        .file("ops/people.yaml", PEOPLE)
+        .file("ops/incidents/INC-1.yaml", OPEN);
+    project.commit_all("declare INC-1 in ops/");
+    project.file("ops/incidents/INC-1.yaml", LATER);
+    let run = project.run(&[
+        "-C",
+        "ops",
+        "notify",
+        "--since",
+        "HEAD",
+        "--format",
+        "json",
+        "--dry-run",
+        "--now",
+        NOW,
+    ]);
+    run.code(0);
+    let body: serde_json::Value = serde_json::from_str(&run.stdout).expect("the payload");
+    assert_eq!(
+        kinds(&body),
+        ["update-posted", "handover", "status-changed"]
+    );
+    assert_eq!(
+        body["events"][0]["documents"][0],
+        "incidents/INC-1/README.md"
+    );
+
+    let outside = Project::new();
+    outside.record("INC-1", OPEN);
+    let run = outside.run(&["notify", "--since", "HEAD", "--dry-run"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("notify needs a git repository"),
+        "{}",
+        run.stderr
+    );
+}
