@@ -59,9 +59,8 @@ fn shifts(
     for role in &incident.roles {
         let key = role.key.value.as_str();
         let known: Vec<(String, String)> = previous
-            .and_then(|p| p.role(key))
-            .map(|r| {
-                let p = previous.expect("the role came from it");
+            .and_then(|p| p.role(key).map(|r| (p, r)))
+            .map(|(p, r)| {
                 r.shifts
                     .iter()
                     .map(|s| (s.owner.value.clone(), s.start(p).to_string()))
