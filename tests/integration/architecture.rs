@@ -21,7 +21,7 @@ fn sources() -> Vec<Source> {
         .into_iter()
         .map(|e| e.expect("walk src/"))
         .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-        .filter(|e| e.file_name() != "tests.rs")
+        .filter(|e| e.file_name() != "tests.rs" && !is_test_helper(&src, e.path()))
         .map(|e| {
             let path = relative(&src, e.path());
             let text = fs::read_to_string(e.path()).expect("read a source file");
@@ -34,6 +34,12 @@ fn sources() -> Vec<Source> {
     found.sort_by(|a, b| a.path.cmp(&b.path));
     assert!(found.len() > 40, "found the sources: {}", found.len());
     found
+}
+
+/// Whether `path` is a unit-test helper (a file below a `tests/` folder).
+fn is_test_helper(src: &Path, path: &Path) -> bool {
+    path.strip_prefix(src)
+        .is_ok_and(|rel| rel.components().any(|c| c.as_os_str() == "tests"))
 }
 
 fn relative(root: &Path, path: &Path) -> String {
