@@ -81,7 +81,7 @@ fn at_revision(
     work_tree: &Workspace,
     rev: &str,
 ) -> Result<Workspace> {
-    let prefix = crate::commit::repo_prefix(repo, &context.root);
+    let prefix = repo.project_prefix(&context.root);
     let folder = crate::rel_path::relative(
         &context.root,
         &context.root.join(&work_tree.config.incidents),

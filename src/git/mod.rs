@@ -27,6 +27,7 @@ mod index_file;
 mod objects;
 mod pack;
 mod pack_index;
+mod planned;
 mod revision;
 mod run_lock;
 mod sign;
@@ -99,6 +100,24 @@ impl Repository {
     /// Work tree root (`None` for a bare repository).
     pub fn workdir(&self) -> Option<&Path> {
         self.inner.workdir()
+    }
+
+    /// The project folder `root` relative to the work tree, as a path
+    /// prefix (`""` at the top, else ending in `/`; `""` also when there is
+    /// no work tree or `root` lies outside it).
+    pub fn project_prefix(&self, root: &Path) -> String {
+        let Some(workdir) = self.workdir() else {
+            return String::new();
+        };
+        let (Ok(root), Ok(workdir)) = (root.canonicalize(), workdir.canonicalize()) else {
+            return String::new();
+        };
+        match root.strip_prefix(&workdir) {
+            Ok(rel) if !rel.as_os_str().is_empty() => {
+                format!("{}/", crate::rel_path::relative(Path::new(""), rel))
+            }
+            _ => String::new(),
+        }
     }
 
     /// The `.git` directory (of this work tree, for linked work trees).
