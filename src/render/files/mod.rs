@@ -1,5 +1,5 @@
-//! Bringing the output folder in line with a [`DocumentPlan`]: compare with
-//! what is on disk, refuse to touch files rolecall did not generate, merge
+//! Bringing the output folder in line with a
+//! [`DocumentPlan`](crate::render::DocumentPlan): compare with what is on disk, refuse to touch files rolecall did not generate, merge
 //! postmortems, then write atomically and roll back on failure.
 //!
 //! Line endings are handled as git sees them: a document is compared and
