@@ -13,7 +13,8 @@
 //! writing the new objects (one `pack`, with its `pack_index`, for a large
 //! commit), `head` moving the branch and `index` refreshing the committed
 //! paths' index entries; `changed` lists the paths changed since a revision;
-//! `eol` reads git's line-ending rules.
+//! `revision` reads the files a revision holds; `eol` reads git's
+//! line-ending rules.
 
 mod changed;
 mod commit;
@@ -27,6 +28,7 @@ mod objects;
 mod pack;
 mod pack_index;
 mod planned;
+mod revision;
 mod run_lock;
 mod sign;
 mod state;
@@ -45,6 +47,7 @@ use error::git;
 pub use head::HeadState;
 pub use identity::{CommitSignatures, Identity};
 pub use index::Written;
+pub use revision::TreeFile;
 pub use run_lock::RunLock;
 
 /// A git repository with a work tree (or bare).

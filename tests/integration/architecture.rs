@@ -131,6 +131,24 @@ const BELOW: &[(&str, &[&str])] = &[
         ],
     ),
     ("commit", &["check", "commands"]),
+    (
+        "notify",
+        &[
+            "load", "check", "report", "render", "git", "commit", "commands", "http",
+        ],
+    ),
+    (
+        "import",
+        &[
+            "load", "check", "report", "render", "git", "commit", "commands", "http",
+        ],
+    ),
+    (
+        "http",
+        &[
+            "yaml", "model", "load", "check", "report", "render", "git", "commit", "commands",
+        ],
+    ),
 ];
 
 #[test]
@@ -175,6 +193,10 @@ const CRATE_HOMES: &[(&str, &[&str])] = &[
     ("serde_saphyr", &["yaml"]),
     ("annotate_snippets", &["report.rs"]),
     ("clap", &["cli.rs", "lib.rs", "commands/completions.rs"]),
+    ("ureq", &["http.rs"]),
+    ("hmac", &["digest.rs"]),
+    ("sha2", &["digest.rs"]),
+    ("serde_path_to_error", &["import/mod.rs"]),
 ];
 
 #[test]
@@ -199,6 +221,33 @@ fn each_foreign_crate_stays_behind_its_module() {
     assert!(
         broken.is_empty(),
         "foreign crates outside their module:\n{}",
+        broken.join("\n")
+    );
+}
+
+/// The commands that may reach the network; nothing else names the HTTP
+/// module (SPEC: no network in `check` or `render`, ever).
+const NETWORK_COMMANDS: &[&str] = &["commands/notify.rs", "commands/remind.rs"];
+
+#[test]
+fn only_notify_and_remind_reach_the_network() {
+    let sources = sources();
+    let users: Vec<&Source> = sources
+        .iter()
+        .filter(|s| !mentions(s, "crate::http").is_empty())
+        .collect();
+    assert!(
+        users.iter().any(|s| s.path == "commands/notify.rs"),
+        "notify posts through the HTTP module"
+    );
+    let broken: Vec<String> = users
+        .iter()
+        .filter(|s| !NETWORK_COMMANDS.contains(&s.path.as_str()))
+        .flat_map(|s| mentions(s, "crate::http"))
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "the HTTP module is named outside notify and remind:\n{}",
         broken.join("\n")
     );
 }

@@ -1,6 +1,7 @@
-//! Bringing the output folder in line with a [`DocumentPlan`]: compare with
-//! what is on disk, refuse to touch files rolecall did not generate, merge
-//! postmortems, then write atomically and roll back on failure.
+//! Bringing the output folder in line with a
+//! [`DocumentPlan`](crate::render::DocumentPlan): compare with what is on
+//! disk, refuse to touch files rolecall did not generate, merge postmortems,
+//! then write atomically and roll back on failure.
 //!
 //! Line endings are handled as git sees them: a document is compared and
 //! merged in the form git stores (its [`Conversion::to_git`]), held as that
