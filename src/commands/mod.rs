@@ -7,6 +7,7 @@
 //! `git`, not a command-local helper.
 
 mod actions;
+mod authoring;
 mod check;
 mod completions;
 mod handover;

@@ -39,7 +39,7 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
     let now = Instant(jiff::Timestamp::now());
     let started = args
         .started_at
-        .unwrap_or_else(|| super::handover::whole_seconds(now));
+        .unwrap_or_else(|| super::authoring::whole_seconds(now));
     validate(&workspace, args)?;
     let id = choose_id(&workspace, args.id.as_deref(), started)?;
     let rel = crate::rel_path::relative(
@@ -243,7 +243,7 @@ fn verify(
     }
     eprint!(
         "{}",
-        super::handover::show_findings(&errors, text, context.output.color_err)
+        super::authoring::show_findings(&errors, text, context.output.color_err)
     );
     Err(Error::Content(format!(
         "the new record would not pass `check` (lines above as it would be written); {rel} was not written"

@@ -130,7 +130,8 @@ fn handover_turns_a_shorthand_into_a_two_shift_list_keeping_every_other_byte() {
     let after = project.read(RECORD);
     let role_line = "  tech_lead:   bob     # primary\n";
     let start = HAND_KEPT.find(role_line).expect("role line");
-    let expected_role = "  tech_lead:\n    - owner: bob     # primary\n    - owner: erin\n      from: 2026-11-20T10:15:00Z\n      handover: Handing over.\n";
+    // The list copies the indentless style of its sibling `incident_manager`.
+    let expected_role = "  tech_lead:\n  - owner: bob     # primary\n  - owner: erin\n    from: 2026-11-20T10:15:00Z\n    handover: Handing over.\n";
     assert_eq!(&after[..start], &HAND_KEPT[..start], "the prefix changed");
     assert_eq!(&after[start..start + expected_role.len()], expected_role);
     assert_eq!(
