@@ -17,7 +17,7 @@ use crate::finding::{Code, Finding, Severity};
 use crate::line_endings::Conversion;
 use crate::load::{self, Record, Workspace};
 use crate::model::{Incident, Instant};
-use crate::record_edit::{EditError, Editor};
+use crate::record_edit::{EditError, Editor, Field, Value};
 use crate::render::files::{Change, Previous};
 use crate::report::plural;
 use crate::suggest;
@@ -77,7 +77,10 @@ pub fn run(
             .filter(|f| f.file == record.path)
             .cloned()
             .collect();
-        eprint!("{}", show_findings(&own, &record.source, context.output.color_err));
+        eprint!(
+            "{}",
+            show_findings(&own, &record.source, context.output.color_err)
+        );
         return Err(Error::Content(format!(
             "{} has errors; run `rolecall check` and fix them first",
             record.path
@@ -132,6 +135,22 @@ pub fn run(
     Ok(0)
 }
 
+/// Appends the timeline event `text` at `at`.
+pub fn log_event(editor: &mut Editor, record: &Record, at: Instant, text: &str) -> Result<()> {
+    let fields = [
+        Field::new("at", Value::Raw(at.to_string())),
+        Field::new("event", Value::Text(text.to_owned())),
+    ];
+    editor
+        .append_item(&["timeline"], &fields)
+        .map_err(|e| edit_failed(record, &e))
+}
+
+/// A refusal that changes nothing: the record is fine, the request is not.
+pub fn refuse(text: String) -> Error {
+    Error::Content(format!("{text}; nothing was changed"))
+}
+
 /// An edit that could not be made, as the error a command returns.
 pub fn edit_failed(record: &Record, error: &EditError) -> Error {
     Error::Content(format!(
@@ -152,14 +171,13 @@ fn verify(
 ) -> Result<Record> {
     let record = target.record;
     let text = edited.editor.text();
-    let (new_record, load_findings) = load::read_source(
-        &record.path,
-        &record.stem,
-        text,
-        &target.workspace.config,
-    );
+    let (new_record, load_findings) =
+        load::read_source(&record.path, &record.stem, text, &target.workspace.config);
     let Some(new_incident) = &new_record.incident else {
-        eprint!("{}", show_findings(&load_findings, text, context.output.color_err));
+        eprint!(
+            "{}",
+            show_findings(&load_findings, text, context.output.color_err)
+        );
         return Err(Error::Content(format!(
             "{what} would leave a record that does not load; {} was left untouched",
             record.path
@@ -293,7 +311,11 @@ fn find_record(workspace: &Workspace, id: &str) -> Result<usize> {
 
 /// `word` when it is one of `names`, else a usage error naming `flag`,
 /// with a did-you-mean.
-pub fn one_of<'n>(flag: &str, word: &str, names: impl IntoIterator<Item = &'n str> + Clone) -> Result<()> {
+pub fn one_of<'n>(
+    flag: &str,
+    word: &str,
+    names: impl IntoIterator<Item = &'n str> + Clone,
+) -> Result<()> {
     if names.clone().into_iter().any(|n| n == word) {
         return Ok(());
     }
@@ -311,16 +333,25 @@ pub fn known_person(workspace: &Workspace, person: &str) -> Result<()> {
     if person.trim().is_empty() {
         return Err(Error::Usage("the person is empty".to_owned()));
     }
-    if let Some(roster) = workspace.roster.as_ref().filter(|r| r.get(person).is_none()) {
+    if let Some(roster) = workspace
+        .roster
+        .as_ref()
+        .filter(|r| r.get(person).is_none())
+    {
         let help = suggest::did_you_mean(person, roster.keys())
             .unwrap_or_else(|| "add them to the roster first".to_owned());
-        return Err(Error::Usage(format!("`{person}` is not in the roster; {help}")));
+        return Err(Error::Usage(format!(
+            "`{person}` is not in the roster; {help}"
+        )));
     }
     Ok(())
 }
 
 /// A role of the catalogue.
-pub fn known_role<'w>(workspace: &'w Workspace, role: &str) -> Result<&'w crate::model::config::RoleDef> {
+pub fn known_role<'w>(
+    workspace: &'w Workspace,
+    role: &str,
+) -> Result<&'w crate::model::config::RoleDef> {
     let config = &workspace.config;
     config.role(role).ok_or_else(|| {
         let help = suggest::did_you_mean(role, config.roles.keys().map(String::as_str))

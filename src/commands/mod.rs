@@ -6,18 +6,25 @@
 //! record or its own git calls is missing a function in `record_edit` or
 //! `git`, not a command-local helper.
 
+mod ack;
+mod action;
 mod actions;
+mod assign;
 mod authoring;
 mod check;
 mod completions;
 mod handover;
 mod init;
+mod log;
 mod new;
 pub mod render;
+mod resolve;
 mod roles;
 mod schema;
+mod set;
 mod status;
 mod templates;
+mod update;
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
@@ -35,6 +42,13 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Status(args) => status::run(&context, &args),
         Command::New(args) => new::run(&context, &args),
         Command::Handover(args) => handover::run(&context, &args),
+        Command::Assign(args) => assign::run(&context, &args),
+        Command::Update(args) => update::run(&context, &args),
+        Command::Log(args) => log::run(&context, &args),
+        Command::Set(args) => set::run(&context, &args),
+        Command::Resolve(args) => resolve::run(&context, &args),
+        Command::Ack(args) => ack::run(&context, &args),
+        Command::Action(command) => action::run(&context, &command),
         Command::Actions(args) => actions::run(&context, &args),
         Command::Roles(args) => roles::run(&context, &args),
         Command::Init(args) => init::run(&context, &args),

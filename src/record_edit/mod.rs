@@ -169,7 +169,12 @@ impl Editor {
     /// Sets `field` in the mapping at `path`: its value is replaced when the
     /// key is there, else the key goes after the first of `after` the
     /// mapping has (or after its last key).
-    pub fn set(&mut self, path: &[Step<'_>], field: &Field, after: &[&str]) -> Result<(), EditError> {
+    pub fn set(
+        &mut self,
+        path: &[Step<'_>],
+        field: &Field,
+        after: &[&str],
+    ) -> Result<(), EditError> {
         let root = self.root()?;
         let source = self.text.as_str();
         let lines = LineIndex::new(source);
@@ -218,25 +223,40 @@ impl Editor {
         };
         let name = path.last().copied().unwrap_or_default();
         let Some((key, value)) = entries.iter().find(|(k, _)| k.key_text() == name) else {
-            return Err(error(&format!("`{name}`"), parent.pos.line, "it is missing"));
+            return Err(error(
+                &format!("`{name}`"),
+                parent.pos.line,
+                "it is missing",
+            ));
         };
         let what = format!("`{name}`");
         let (Some((key_start, key_len)), Some((value_start, _))) = (key.bytes, value.bytes) else {
             return Err(error(&what, key.pos.line, "its position is unknown"));
         };
         if value.pos.line != key.pos.line || !matches!(value.node, Node::Scalar(_)) {
-            return Err(error(&what, key.pos.line, "it is not a value on the key's line"));
+            return Err(error(
+                &what,
+                key.pos.line,
+                "it is not a value on the key's line",
+            ));
         }
         let style = Style::near(source, &root, Some(parent));
         let dash = key.pos.column - 1 + style.dash;
-        let head = format!(":\n{}-{}{item_key}: ", " ".repeat(dash), " ".repeat(style.gap));
+        let head = format!(
+            ":\n{}-{}{item_key}: ",
+            " ".repeat(dash),
+            " ".repeat(style.gap)
+        );
         self.text = replace(source, key_start + key_len, value_start, &head);
         Ok(())
     }
 }
 
 /// The node `path` leads to, with the key it is the value of.
-fn walk<'n>(root: &'n SNode, path: &[Step<'_>]) -> Result<(&'n SNode, Option<&'n SNode>), EditError> {
+fn walk<'n>(
+    root: &'n SNode,
+    path: &[Step<'_>],
+) -> Result<(&'n SNode, Option<&'n SNode>), EditError> {
     let mut node = root;
     let mut key_of = None;
     for step in path {
@@ -270,7 +290,10 @@ fn walk<'n>(root: &'n SNode, path: &[Step<'_>]) -> Result<(&'n SNode, Option<&'n
 }
 
 fn what(key: Option<&SNode>) -> String {
-    key.map_or_else(|| "the record".to_owned(), |k| format!("`{}`", k.key_text()))
+    key.map_or_else(
+        || "the record".to_owned(),
+        |k| format!("`{}`", k.key_text()),
+    )
 }
 
 fn not_a_mapping(key: Option<&SNode>, node: &SNode) -> EditError {
@@ -367,7 +390,11 @@ fn append_to_value(
                 .last()
                 .ok_or_else(|| error(&what, value.pos.line, "it is empty"))?;
             let dash = lines.dash_before(source, last.pos).ok_or_else(|| {
-                error(&what, last.pos.line, "its items do not start with `- ` on their line")
+                error(
+                    &what,
+                    last.pos.line,
+                    "its items do not start with `- ` on their line",
+                )
             })?;
             let end = item_end(source, lines, last.pos.line, dash);
             let keys = last.pos.column - 1;
@@ -401,7 +428,10 @@ fn replace_value(
     let new_value = field.value.after_colon(indent);
     if let Some((start, len)) = value.bytes.filter(|&(_, len)| len > 0) {
         let written = &source[start..start + len];
-        if value.pos.line != key.pos.line || written.starts_with(['|', '>']) || written.contains('\n') {
+        if value.pos.line != key.pos.line
+            || written.starts_with(['|', '>'])
+            || written.contains('\n')
+        {
             return Err(error(&what, key.pos.line, "its value spans lines"));
         }
         return Ok(replace(source, start, start + len, new_value.trim_start()));

@@ -49,6 +49,7 @@ fn is_shorthand(root: &SNode, role: &str) -> bool {
         return false;
     };
     entries.iter().any(|(k, v)| {
-        k.key_text() == role && matches!(&v.node, Node::Scalar(s) if *s != crate::yaml::Scalar::Null)
+        k.key_text() == role
+            && matches!(&v.node, Node::Scalar(s) if *s != crate::yaml::Scalar::Null)
     })
 }

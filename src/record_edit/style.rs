@@ -67,10 +67,7 @@ fn most_common(shapes: &[ListShape]) -> Option<(usize, usize)> {
     let mut best: Option<((usize, usize), usize)> = None;
     for shape in shapes {
         let key = (shape.dash, shape.gap);
-        let count = shapes
-            .iter()
-            .filter(|s| (s.dash, s.gap) == key)
-            .count();
+        let count = shapes.iter().filter(|s| (s.dash, s.gap) == key).count();
         if best.is_none_or(|(_, n)| count > n) {
             best = Some((key, count));
         }

@@ -65,7 +65,8 @@ fn a_missing_role_is_added_under_roles() {
 
 #[test]
 fn a_new_item_lines_its_keys_up_with_the_others() {
-    let source = "roles:\n  im:\n  -   owner: alice\n  -   owner: bob\n      from: 2026-11-20T10:00:00Z\n";
+    let source =
+        "roles:\n  im:\n  -   owner: alice\n  -   owner: bob\n      from: 2026-11-20T10:00:00Z\n";
     assert_eq!(
         edit(source, "im", None),
         format!("{source}  -   owner: carol\n      from: 2026-11-20T10:30:00Z\n")
@@ -108,7 +109,10 @@ fn an_empty_flow_list_becomes_a_block_list() {
 #[test]
 fn a_missing_list_is_created_with_the_keys_above_it() {
     let source = "title: x\n# the end\n";
-    let fields = [Field::new("summary", Value::Text("Investigating.".to_owned()))];
+    let fields = [Field::new(
+        "summary",
+        Value::Text("Investigating.".to_owned()),
+    )];
     assert_eq!(
         appended(source, &["communications", "updates"], &fields),
         "title: x\ncommunications:\n  updates:\n    - summary: Investigating.\n# the end\n"
@@ -159,7 +163,12 @@ fn set_reaches_an_item_of_a_list() {
     let source = "actions:\n  - title: a\n    owner: bob\n  - title: b\n    status: open\n";
     let done = Field::new("status", Value::Raw("done".to_owned()));
     assert_eq!(
-        set(source, &[Step::Key("actions"), Step::Item(0)], done.clone(), &[]),
+        set(
+            source,
+            &[Step::Key("actions"), Step::Item(0)],
+            done.clone(),
+            &[]
+        ),
         "actions:\n  - title: a\n    owner: bob\n    status: done\n  - title: b\n    status: open\n"
     );
     assert_eq!(
@@ -241,7 +250,13 @@ fn reparse(text: &str) -> SNode {
 /// The value at a dotted path, `n` for list items.
 fn at<'n>(node: &'n SNode, path: &str) -> &'n SNode {
     path.split('.').fold(node, |node, step| match &node.node {
-        Node::Map(entries) => &entries.iter().find(|(k, _)| k.key_text() == step).unwrap().1,
+        Node::Map(entries) => {
+            &entries
+                .iter()
+                .find(|(k, _)| k.key_text() == step)
+                .unwrap()
+                .1
+        }
         Node::Seq(items) => &items[step.parse::<usize>().unwrap()],
         Node::Scalar(_) => panic!("{step}: not a collection"),
     })
