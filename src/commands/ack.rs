@@ -31,12 +31,12 @@ pub fn run(context: &Context, args: &AckArgs) -> Result<u8> {
                 .role(role)
                 .map_or(&[][..], |r| &r.shifts[..]);
             let Some(latest) = shifts.last().filter(|_| shifts.len() > 1) else {
-                return Err(refuse(format!(
+                return Err(refuse(&format!(
                     "{role} of {id} has not been handed over; there is no handover to acknowledge"
                 )));
             };
             if let Some(acked) = &latest.acknowledged_at {
-                return Err(refuse(format!(
+                return Err(refuse(&format!(
                     "{} acknowledged {role} of {id} at {} already",
                     latest.owner.value, acked.value
                 )));

@@ -96,7 +96,7 @@ fn done(context: &Context, args: &ActionDoneArgs) -> Result<u8> {
                 )));
             };
             if action.status == ActionStatus::Done {
-                return Err(refuse(format!("action {n} of {id} is already done")));
+                return Err(refuse(&format!("action {n} of {id} is already done")));
             }
             let mut editor = Editor::new(&target.record.source);
             let field = Field::new("status", Value::Raw("done".to_owned()));

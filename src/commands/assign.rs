@@ -32,7 +32,7 @@ pub fn run(context: &Context, args: &AssignArgs) -> Result<u8> {
                     .iter()
                     .any(|r| r.role.value == *role && r.person.value == *person);
                 if already {
-                    return Err(refuse(format!("{person} is already {role} of {id}")));
+                    return Err(refuse(&format!("{person} is already {role} of {id}")));
                 }
                 let fields = [
                     Field::new("person", Value::Text(person.clone())),
@@ -49,7 +49,7 @@ pub fn run(context: &Context, args: &AssignArgs) -> Result<u8> {
                 });
             }
             if let Some(holder) = target.incident.role(role).and_then(|r| r.shifts.last()) {
-                return Err(refuse(format!(
+                return Err(refuse(&format!(
                     "{role} of {id} is held by {}; `rolecall handover {id} {role} --to {person}` hands it over",
                     holder.owner.value
                 )));

@@ -147,7 +147,7 @@ pub fn log_event(editor: &mut Editor, record: &Record, at: Instant, text: &str) 
 }
 
 /// A refusal that changes nothing: the record is fine, the request is not.
-pub fn refuse(text: String) -> Error {
+pub fn refuse(text: &str) -> Error {
     Error::Content(format!("{text}; nothing was changed"))
 }
 

@@ -20,7 +20,7 @@ pub fn run(context: &Context, args: &ResolveArgs) -> Result<u8> {
         &request,
         |target| {
             if target.incident.status.value == Status::Resolved {
-                return Err(refuse(format!("{} is already resolved", args.id)));
+                return Err(refuse(&format!("{} is already resolved", args.id)));
             }
             let at = target.at.to_string();
             let mut editor = Editor::new(&target.record.source);

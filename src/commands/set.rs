@@ -49,7 +49,7 @@ pub fn run(context: &Context, args: &SetArgs) -> Result<u8> {
                 target.incident.severity.value.clone()
             };
             if old == *word {
-                return Err(refuse(format!(
+                return Err(refuse(&format!(
                     "the {key} of {} is already {word}",
                     args.id
                 )));

@@ -1,6 +1,7 @@
 use super::*;
 use crate::model::Instant;
 use proptest::prelude::*;
+use std::fmt::Write as _;
 
 fn shift(note: Option<&'static str>) -> NewShift<'static> {
     NewShift {
@@ -29,9 +30,9 @@ fn appended(source: &str, path: &[&str], fields: &[Field]) -> String {
     editor.into_text()
 }
 
-fn set(source: &str, path: &[Step<'_>], field: Field, after: &[&str]) -> String {
+fn set(source: &str, path: &[Step<'_>], field: &Field, after: &[&str]) -> String {
     let mut editor = Editor::new(source);
-    editor.set(path, &field, after).unwrap();
+    editor.set(path, field, after).unwrap();
     editor.into_text()
 }
 
@@ -138,7 +139,7 @@ fn set_replaces_a_value_in_place_keeping_its_comment() {
     let source = "title: x\nstatus: investigating   # for now\nstarted_at: 2026-11-20T09:00:00Z\n";
     let field = Field::new("status", Value::Raw("resolved".to_owned()));
     assert_eq!(
-        set(source, &[], field, &[]),
+        set(source, &[], &field, &[]),
         "title: x\nstatus: resolved   # for now\nstarted_at: 2026-11-20T09:00:00Z\n"
     );
 }
@@ -148,12 +149,12 @@ fn set_adds_a_missing_key_after_the_one_named() {
     let source = "title: x\nstarted_at: 2026-11-20T09:00:00Z\nsummary: |\n  text\nroles: {}\n";
     let field = Field::new("resolved_at", Value::Raw("2026-11-20T11:00:00Z".to_owned()));
     assert_eq!(
-        set(source, &[], field.clone(), &["detected_at", "started_at"]),
+        set(source, &[], &field, &["detected_at", "started_at"]),
         "title: x\nstarted_at: 2026-11-20T09:00:00Z\nresolved_at: 2026-11-20T11:00:00Z\nsummary: |\n  text\nroles: {}\n"
     );
     let source = "title: x\nresolved_at:\nsummary: y\n";
     assert_eq!(
-        set(source, &[], field, &[]),
+        set(source, &[], &field, &[]),
         "title: x\nresolved_at: 2026-11-20T11:00:00Z\nsummary: y\n"
     );
 }
@@ -163,16 +164,11 @@ fn set_reaches_an_item_of_a_list() {
     let source = "actions:\n  - title: a\n    owner: bob\n  - title: b\n    status: open\n";
     let done = Field::new("status", Value::Raw("done".to_owned()));
     assert_eq!(
-        set(
-            source,
-            &[Step::Key("actions"), Step::Item(0)],
-            done.clone(),
-            &[]
-        ),
+        set(source, &[Step::Key("actions"), Step::Item(0)], &done, &[]),
         "actions:\n  - title: a\n    owner: bob\n    status: done\n  - title: b\n    status: open\n"
     );
     assert_eq!(
-        set(source, &[Step::Key("actions"), Step::Last], done, &[]),
+        set(source, &[Step::Key("actions"), Step::Last], &done, &[]),
         "actions:\n  - title: a\n    owner: bob\n  - title: b\n    status: done\n"
     );
 }
@@ -211,11 +207,12 @@ fn layout() -> impl Strategy<Value = String> {
                 "{comment}title: 'A: b'{trailing}\nstatus: investigating{trailing}\nstarted_at: 2026-11-20T09:00:00Z\n{comment}roles:\n{s}tech_lead: bob{trailing}\n{s}incident_manager:\n{s}{d}- owner: alice\n{s}{d}  from: 2026-11-20T09:00:00Z\n{comment}"
             );
             if with_timeline {
-                text.push_str(&format!(
+                let _ = write!(
+                    text,
                     "timeline:\n{d}- at: 2026-11-20T09:05:00Z{trailing}\n{d}  event: >\n{d}    folded\n\n"
-                ));
+                );
             }
-            text.push_str(&format!("actions:\n{d}- title: Fix it\n{d}  owner: bob{trailing}\n{comment}links: []"));
+            let _ = write!(text, "actions:\n{d}- title: Fix it\n{d}  owner: bob{trailing}\n{comment}links: []");
             if eol {
                 text.push('\n');
             }
@@ -303,7 +300,7 @@ proptest! {
 
     #[test]
     fn setting_a_value_replaces_only_that_value(source in layout(), status in prop::sample::select(vec!["resolved", "monitoring"])) {
-        let after = set(&source, &[], Field::new("status", Value::Raw(status.to_owned())), &[]);
+        let after = set(&source, &[], &Field::new("status", Value::Raw(status.to_owned())), &[]);
         let (old, new) = changed_stretch(&source, &after);
         prop_assert!("investigating".contains(old), "{old:?}");
         prop_assert!(status.contains(new), "{new:?}");
@@ -313,7 +310,7 @@ proptest! {
     #[test]
     fn marking_an_action_done_only_inserts_one_line(source in layout()) {
         let path = [Step::Key("actions"), Step::Item(0)];
-        let after = set(&source, &path, Field::new("status", Value::Raw("done".to_owned())), &[]);
+        let after = set(&source, &path, &Field::new("status", Value::Raw("done".to_owned())), &[]);
         let (old, new) = changed_stretch(&source, &after);
         prop_assert!(old.is_empty());
         prop_assert_eq!(new.trim(), "status: done");

@@ -21,6 +21,7 @@ use crate::harness::{CLEAN_RECORD, NOW, PEOPLE, Project, Run};
 
 mod handover;
 mod init;
+mod live;
 
 // ---------------------------------------------------------------- helpers
 
