@@ -78,6 +78,8 @@ codes! {
     HandoverOutOfRange => "handover-out-of-range", Error;
     HandoverToSelf => "handover-to-self", Error;
     HandoverWithoutNote => "handover-without-note", Warning;
+    UnacknowledgedHandover => "unacknowledged-handover", Warning;
+    AckBeforeHandover => "ack-before-handover", Error;
     SamePerson => "same-person", Warning;
     StatusMismatch => "status-mismatch", Error;
     TimeOrder => "time-order", Error;

@@ -341,7 +341,17 @@ fn action_add_and_done_edit_the_action_list() {
 #[test]
 fn a_command_that_would_add_an_error_is_refused_naming_the_finding() {
     let project = open_record();
-    let cases: [(&[&str], &str); 2] = [
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "ack",
+                ID,
+                "incident_manager",
+                "--at",
+                "2026-11-20T09:20:00Z",
+            ],
+            "ack-before-handover",
+        ),
         (
             &["resolve", ID, "--at", "2026-11-20T08:00:00Z"],
             "time-order",
