@@ -9,6 +9,7 @@ use crate::blob::Blob;
 use crate::check::{self, Rules};
 use crate::cli::NewArgs;
 use crate::commands::Context;
+use crate::commands::render::plan_changes;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
 use crate::finding::{Code, Severity};
@@ -52,26 +53,59 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
         )));
     }
     let text = render_record(&workspace, &rel, &id, started, args)?;
-    verify(context, &workspace, &rel, &id, &text, now)?;
+    let record = verify(context, &workspace, &rel, &id, &text, now)?;
     let blob = Blob::new(text.as_bytes()).map_err(|source| Error::Write {
         path: context.root.join(&rel),
         source,
     })?;
-    let change = Change::Write {
+    let mut changes = vec![Change::Write {
         path: rel.clone(),
         content: Some(blob),
         previous: Previous::Absent,
         conversion: Conversion::None,
-    };
+    }];
+    let unstaffed = unstaffed(&workspace, args);
+    // With --commit the new incident's documents go into the same commit.
+    let mut documents = None;
+    if args.commit {
+        let mut workspace = workspace;
+        workspace.records.push(record);
+        let (plan, rendered) = plan_changes(&workspace, std::slice::from_ref(&id))?;
+        documents = Some((plan.documents.len(), rendered.written()));
+        changes.extend(rendered.changes);
+    }
     let request = CommitRequest {
         no_commit: !args.commit,
         author: args.author.as_deref(),
         subject: format!("rolecall: new {id}"),
-        body: vec![format!("create {rel}")],
+        body: changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("create {rel}")
+                } else {
+                    c.path().to_owned()
+                }
+            })
+            .collect(),
         uncommitted: commit::Uncommitted::default(),
     };
-    let committed = commit::write_and_commit(&context.root, &mut [change], &request)?;
+    let committed = commit::write_and_commit(&context.root, &mut changes, &request)?;
     context.output.say(&format!("created {rel}"));
+    if let Some((count, written)) = documents {
+        context.output.say(&format!(
+            "rendered {} for 1 incident: {written} written",
+            crate::report::plural(count, "document")
+        ));
+    }
+    if !unstaffed.is_empty() {
+        context.output.say(&format!(
+            "still unstaffed ({} requires them): {}; `rolecall assign {id} ROLE PERSON` gives each its owner",
+            args.severity,
+            unstaffed.join(", ")
+        ));
+    }
     match committed {
         Committed::Commit { info } => context
             .output
@@ -215,7 +249,28 @@ fn schema_path(record_rel: &str) -> Option<String> {
     Some(format!("{}{SCHEMA_FILE}", "../".repeat(depth)))
 }
 
-/// The new record must pass `check`, except for roles still missing.
+/// The roles the severity requires from declaration that `--role` left
+/// without an owner.
+fn unstaffed(workspace: &Workspace, args: &NewArgs) -> Vec<String> {
+    let config = &workspace.config;
+    let Some(severity) = config.severity(&args.severity) else {
+        return Vec::new();
+    };
+    severity
+        .required_roles
+        .iter()
+        .filter(|key| {
+            config
+                .role(key)
+                .is_some_and(|def| def.required_from == crate::model::RequiredFrom::Declared)
+        })
+        .filter(|key| !args.roles.iter().any(|(role, _)| *role == key.value))
+        .map(|key| key.value.clone())
+        .collect()
+}
+
+/// The new record must pass `check`, except for roles still missing; the
+/// record as it reads.
 fn verify(
     context: &Context,
     workspace: &Workspace,
@@ -223,7 +278,7 @@ fn verify(
     id: &str,
     text: &str,
     now: Instant,
-) -> Result<()> {
+) -> Result<load::Record> {
     let (record, mut findings) = load::read_source(rel, id, text, &workspace.config);
     if let Some(incident) = &record.incident {
         let rules = Rules {
@@ -239,7 +294,7 @@ fn verify(
         .filter(|f| f.severity == Severity::Error && !allowed.contains(&f.code))
         .collect();
     if errors.is_empty() {
-        return Ok(());
+        return Ok(record);
     }
     eprint!(
         "{}",
