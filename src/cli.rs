@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use crate::model::Instant;
 
@@ -199,11 +200,13 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct HandoverArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// The role handed over (an exclusive role, like `tech_lead`).
+    #[arg(add = ArgValueCandidates::new(role_keys))]
     pub role: String,
     /// Who takes the role over (roster key).
-    #[arg(long, value_name = "PERSON")]
+    #[arg(long, value_name = "PERSON", add = ArgValueCandidates::new(person_keys))]
     pub to: String,
     /// When (RFC 3339; default: now).
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
@@ -219,10 +222,13 @@ pub struct HandoverArgs {
 #[derive(Debug, Args)]
 pub struct AssignArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// The role (exclusive: its first owner; non-exclusive: a responder).
+    #[arg(add = ArgValueCandidates::new(role_keys))]
     pub role: String,
     /// Who takes the role (roster key).
+    #[arg(add = ArgValueCandidates::new(person_keys))]
     pub person: String,
     /// When the shift starts (RFC 3339; default: now).
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
@@ -234,6 +240,7 @@ pub struct AssignArgs {
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// What was said (may start with `-`).
     #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
@@ -251,6 +258,7 @@ pub struct UpdateArgs {
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// What happened (may start with `-`).
     #[arg(value_name = "TEXT", allow_hyphen_values = true)]
@@ -266,6 +274,7 @@ pub struct LogArgs {
 #[command(group(clap::ArgGroup::new("change").required(true).args(["status", "severity"])))]
 pub struct SetArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// The new status (investigating, identified, monitoring; `rolecall
     /// resolve` resolves).
@@ -284,6 +293,7 @@ pub struct SetArgs {
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// When it was resolved (RFC 3339; default: now).
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
@@ -298,8 +308,10 @@ pub struct ResolveArgs {
 #[derive(Debug, Args)]
 pub struct AckArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// The role whose latest shift is acknowledged.
+    #[arg(add = ArgValueCandidates::new(role_keys))]
     pub role: String,
     /// When (RFC 3339; default: now).
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
@@ -321,12 +333,13 @@ pub enum ActionCommand {
 #[derive(Debug, Args)]
 pub struct ActionAddArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// What is to be done (may start with `-`).
     #[arg(value_name = "TITLE", allow_hyphen_values = true)]
     pub title: String,
     /// Who owns it (roster key).
-    #[arg(long, value_name = "PERSON")]
+    #[arg(long, value_name = "PERSON", add = ArgValueCandidates::new(person_keys))]
     pub owner: String,
     /// When it is due (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
@@ -344,6 +357,7 @@ pub struct ActionAddArgs {
 #[derive(Debug, Args)]
 pub struct ActionDoneArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// Which action item (1-based, in record order).
     #[arg(value_name = "N")]
@@ -527,6 +541,60 @@ pub enum SchemaKind {
     Incident,
     Config,
     People,
+}
+
+/// Answers a shell's completion request (`COMPLETE=<shell>` in the
+/// environment, set by the script `rolecall completions` prints) and exits;
+/// returns at once on any other run.
+pub fn complete_from_env() {
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
+}
+
+/// The project in the current folder, for completing its names; nothing
+/// when it cannot be read.
+fn project() -> Option<crate::load::Workspace> {
+    let here = std::env::current_dir().ok()?;
+    crate::load::load(&here, None).ok()
+}
+
+/// Completions of an incident id: every record's id, its title as help.
+fn incident_ids() -> Vec<CompletionCandidate> {
+    let Some(workspace) = project() else {
+        return Vec::new();
+    };
+    workspace
+        .records
+        .iter()
+        .map(|r| match &r.incident {
+            Some(incident) => CompletionCandidate::new(&incident.id)
+                .help(Some(incident.title.value.clone().into())),
+            None => CompletionCandidate::new(&r.stem),
+        })
+        .collect()
+}
+
+/// Completions of a role: the catalogue's keys, their names as help.
+fn role_keys() -> Vec<CompletionCandidate> {
+    let config = project().map_or_else(crate::model::Config::builtin, |w| w.config);
+    config
+        .roles
+        .values()
+        .map(|role| CompletionCandidate::new(&role.key).help(Some(role.name.clone().into())))
+        .collect()
+}
+
+/// Completions of a person: the roster's keys, their names as help.
+fn person_keys() -> Vec<CompletionCandidate> {
+    let Some(roster) = project().and_then(|w| w.roster) else {
+        return Vec::new();
+    };
+    roster
+        .keys()
+        .map(|key| {
+            let name = roster.get(key).map(|p| p.display_name().to_owned());
+            CompletionCandidate::new(key).help(name.map(Into::into))
+        })
+        .collect()
 }
 
 /// Parses `--role ROLE=PERSON`.

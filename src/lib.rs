@@ -36,6 +36,7 @@ pub use error::{Error, Result};
 /// Runs rolecall with the given arguments and returns the exit code:
 /// 0 success, 1 the repository's content is at fault, 2 could not run.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    cli::complete_from_env();
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {

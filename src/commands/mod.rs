@@ -54,7 +54,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Init(args) => init::run(&context, &args),
         Command::Schema(args) => Ok(schema::run(args.kind)),
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&context, &args),
-        Command::Completions(args) => Ok(completions::completions(&args)),
+        Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }
 }

@@ -169,6 +169,7 @@ const CRATE_HOMES: &[(&str, &[&str])] = &[
     ("serde_saphyr", &["yaml"]),
     ("annotate_snippets", &["report.rs"]),
     ("clap", &["cli.rs", "lib.rs", "commands/completions.rs"]),
+    ("clap_complete", &["cli.rs", "commands/completions.rs"]),
 ];
 
 #[test]

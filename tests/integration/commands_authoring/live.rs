@@ -543,3 +543,50 @@ fn every_authoring_command_shows_an_example_in_its_help() {
         );
     }
 }
+
+/// What the completion scripts get back for the words typed so far (fish's
+/// protocol: one candidate a line, its help after a tab).
+fn complete(project: &Project, words: &[&str]) -> Vec<String> {
+    let mut args = vec!["--", "rolecall"];
+    args.extend_from_slice(words);
+    let answer = project.run_env(&args, &[("COMPLETE", "fish")]);
+    answer.code(0);
+    answer
+        .stdout
+        .lines()
+        .map(|line| line.split('\t').next().unwrap_or_default().to_owned())
+        .filter(|word| !word.starts_with('-'))
+        .collect()
+}
+
+#[test]
+fn completions_offer_incident_ids_role_keys_and_people() {
+    let project = open_record();
+    project.record("INC-2026-002", &OPEN.replace("Checkout", "Search"));
+    assert_eq!(
+        complete(&project, &["log", ""]),
+        ["INC-2026-001", "INC-2026-002"]
+    );
+    assert_eq!(
+        complete(&project, &["handover", "INC-2026-00"]),
+        ["INC-2026-001", "INC-2026-002"]
+    );
+    let roles = complete(&project, &["ack", ID, "t"]);
+    assert!(
+        roles.contains(&"tech_lead".to_owned()) && roles.contains(&"technical_support".to_owned()),
+        "{roles:?}"
+    );
+    assert!(roles.iter().all(|r| r.starts_with('t')), "{roles:?}");
+    assert_eq!(
+        complete(&project, &["assign", ID, "tech_lead", "e"]),
+        ["erin"]
+    );
+    assert_eq!(
+        complete(&project, &["handover", ID, "tech_lead", "--to", "d"]),
+        ["dave"]
+    );
+    assert_eq!(
+        complete(&project, &["action", "add", ID, "Title", "--owner", "c"]),
+        ["carol"]
+    );
+}
