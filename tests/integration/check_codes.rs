@@ -735,10 +735,16 @@ fn update_overdue_follows_the_records_own_cadence() {
 }
 
 #[test]
-fn update_overdue_without_communications_sits_on_line_1() {
-    let record = OPEN_SEV2.replace("communications:\n  updates:\n    - at: 2026-11-21T10:30:00Z\n      summary: Investigating.\n", "");
+fn update_overdue_without_communications_sits_on_the_status() {
+    // Not on line 1, which in a record `new` wrote is the schema comment.
+    let record = OPEN_SEV2
+        .replace(
+            "communications:\n  updates:\n    - at: 2026-11-21T10:30:00Z\n      summary: Investigating.\n",
+            "",
+        )
+        .replace("title: Open\n", "# yaml-language-server: $schema=../rolecall.schema.json\ntitle: Open\n");
     let found = findings(&one_record(&record));
-    assert_eq!(places(&found), [("update-overdue", "warning", 1, 1)]);
+    assert_eq!(places(&found), [("update-overdue", "warning", 4, 1)]);
 }
 
 #[test]
