@@ -554,7 +554,7 @@ pub fn complete_from_env() {
 /// when it cannot be read.
 fn project() -> Option<crate::load::Workspace> {
     let here = std::env::current_dir().ok()?;
-    crate::load::load(&here, None).ok()
+    crate::load::load(&crate::project_root::find(&here), None).ok()
 }
 
 /// Completions of an incident id: every record's id, its title as help.

@@ -17,6 +17,7 @@ pub mod git;
 pub mod line_endings;
 pub mod load;
 pub mod model;
+pub mod project_root;
 pub mod record_edit;
 pub mod rel_path;
 pub mod render;

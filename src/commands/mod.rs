@@ -148,16 +148,17 @@ impl Context {
             path: ".".into(),
             source,
         })?;
-        let root = match &global.dir {
+        let start = match &global.dir {
             Some(dir) => cwd.join(dir),
             None => cwd,
         };
-        if !root.is_dir() {
+        if !start.is_dir() {
             return Err(Error::Usage(format!(
                 "-C {}: no such folder",
-                root.display()
+                start.display()
             )));
         }
+        let root = crate::project_root::find(&start);
         Ok(Context {
             root,
             config: global.config.clone(),
