@@ -108,3 +108,21 @@ fn the_nearest_configuration_marks_the_project_inside_a_larger_repository() {
             .contains("event: Found from below.")
     );
 }
+
+#[test]
+fn the_man_page_names_only_pages_that_exist() {
+    let run = Project::new().run(&["man"]);
+    run.code(0);
+    // One page is installed, rolecall(1): no rolecall-check(1) and the like.
+    assert!(!run.stdout.contains("(1)"), "{}", run.stdout);
+    assert!(!run.stdout.contains("rolecall\\-check"), "{}", run.stdout);
+    for command in [
+        "rolecall check",
+        "rolecall log",
+        "rolecall action add",
+        "rolecall templates export",
+    ] {
+        let roff = format!("\\fB{}\\fR", command.replace('-', "\\-"));
+        assert!(run.stdout.contains(&roff), "no {command}:\n{}", run.stdout);
+    }
+}
