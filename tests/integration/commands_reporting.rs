@@ -208,7 +208,8 @@ fn status_table_marks_vacancies_and_overdue_updates_without_colour() {
         lines[1]
     );
     assert!(
-        lines[1].contains("2026-11-21 11:30 OVERDUE"),
+        // Times say their zone.
+        lines[1].contains("2026-11-21 11:30 UTC OVERDUE"),
         "{}",
         lines[1]
     );
