@@ -126,3 +126,98 @@ fn the_man_page_names_only_pages_that_exist() {
         assert!(run.stdout.contains(&roff), "no {command}:\n{}", run.stdout);
     }
 }
+
+/// [`CLEAN_RECORD`] detected two minutes in, with one action that has a
+/// priority and a link.
+fn with_action() -> String {
+    CLEAN_RECORD
+        .replace(
+            "started_at: 2026-11-20T09:00:00Z\n",
+            "started_at: 2026-11-20T09:00:00Z\ndetected_at: 2026-11-20T09:02:00Z\n",
+        )
+        .replace(
+            "postmortem:\n",
+            "actions:\n  - title: Add a pool-size guard\n    owner: bob\n    due: 2026-12-04\n    priority: high\n    link: https://tracker.example.com/PAY-1432\npostmortem:\n",
+        )
+}
+
+#[test]
+fn an_actions_priority_and_link_reach_the_brief_and_the_postmortem() {
+    let project = one_record(&with_action());
+    project.run(&["render"]).code(0);
+    let link = "[tracker](<https://tracker.example.com/PAY-1432>)";
+    let brief = project.read("incidents/INC-1/briefs/tech_lead.md");
+    assert!(
+        brief.contains(&format!(
+            "| open | Add a pool-size guard | bob | 2026-12-04 | high | {link} |"
+        )),
+        "{brief}"
+    );
+    let postmortem = project.read("incidents/INC-1/postmortem.md");
+    assert!(
+        postmortem.contains(&format!(
+            "- [ ] Add a pool-size guard (bob, due 2026-12-04, high priority): {link}"
+        )),
+        "{postmortem}"
+    );
+}
+
+#[test]
+fn the_postmortem_skeleton_has_the_sections_a_review_needs_and_the_time_to_detect() {
+    let project = one_record(&with_action());
+    project.run(&["render"]).code(0);
+    let postmortem = project.read("incidents/INC-1/postmortem.md");
+    assert!(
+        postmortem.contains("| Time to detect | 2 min |"),
+        "{postmortem}"
+    );
+    let headings: Vec<&str> = postmortem
+        .lines()
+        .filter(|l| l.starts_with("## "))
+        .collect();
+    for heading in [
+        "## Trigger",
+        "## Resolution",
+        "## Root cause",
+        "## Detection",
+        "## Where we got lucky",
+        "## Lessons",
+    ] {
+        assert!(headings.contains(&heading), "no {heading} in {headings:?}");
+    }
+}
+
+#[test]
+fn sections_a_newer_template_adds_reach_an_existing_postmortem_empty() {
+    let project = one_record(CLEAN_RECORD);
+    project.run(&["render"]).code(0);
+    let path = "incidents/INC-1/postmortem.md";
+    // The postmortem as the template before Trigger and Resolution wrote
+    // it, with what people wrote since.
+    let current = project.read(path);
+    let start = current
+        .find("<!-- rolecall:begin trigger -->")
+        .expect("trigger");
+    let end = current
+        .find("<!-- rolecall:end resolution -->\n")
+        .expect("resolution")
+        + "<!-- rolecall:end resolution -->\n\n".len();
+    let older = format!("{}{}", &current[..start], &current[end..])
+        .replace(",trigger,resolution -->", " -->")
+        .replace(
+            "What caused the incident? Write it here.\n",
+            "What caused the incident? Write it here.\n\nA pool size of 4, set by hand. *Ours.*\n",
+        );
+    assert!(!older.contains("## Trigger"), "{older}");
+    project.file(path, &older);
+    project.run(&["render"]).code(0);
+    let merged = project.read(path);
+    // The new sections are back in the template's place, before Root cause,
+    // and every byte people wrote is kept.
+    let trigger = merged.find("## Trigger").expect("trigger added");
+    let resolution = merged.find("## Resolution").expect("resolution added");
+    let root_cause = merged.find("## Root cause").expect("root cause");
+    assert!(trigger < resolution && resolution < root_cause, "{merged}");
+    let people = &older[older.find("## Root cause").unwrap()..];
+    assert!(merged.ends_with(people), "{merged}");
+}
