@@ -175,9 +175,11 @@ fn choose_id(workspace: &Workspace, wanted: Option<&str>, started: Instant) -> R
 }
 
 /// `INC-<year>-<NNN>`: one more than the highest number used that year
-/// (the UTC year of `started`), zero-padded to three digits.
+/// (the UTC year of `started`), zero-padded to three digits, counting the
+/// records here and those on every local and remote-tracking branch.
 fn next_id(workspace: &Workspace, started: Instant) -> String {
     let prefix = format!("INC-{}-", started.utc_date().year());
+    let elsewhere = ids_on_branches(workspace);
     let highest = workspace
         .records
         .iter()
@@ -188,12 +190,33 @@ fn next_id(workspace: &Workspace, started: Instant) -> String {
             ]
         })
         .flatten()
+        .chain(elsewhere.iter().map(String::as_str))
         .filter_map(|id| id.strip_prefix(&prefix))
         .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
         .filter_map(|digits| digits.parse::<u32>().ok())
         .max()
         .unwrap_or(0);
     format!("{prefix}{:03}", highest.saturating_add(1))
+}
+
+/// The stems of the record files on every branch of the repository the
+/// project is in (none outside one): ids another branch has taken.
+fn ids_on_branches(workspace: &Workspace) -> Vec<String> {
+    let Ok(Some(repo)) = crate::git::Repository::discover(&workspace.root) else {
+        return Vec::new();
+    };
+    let prefix = crate::commit::repo_prefix(&repo, &workspace.root);
+    let incidents = crate::rel_path::relative(&workspace.root, &workspace.incidents_dir());
+    let folder = match incidents.trim_matches('/') {
+        "" | "." => prefix.trim_end_matches('/').to_owned(),
+        rel => format!("{prefix}{rel}"),
+    };
+    repo.file_names_on_branches(&folder)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| load::is_record_name(name))
+        .filter_map(|name| name.rsplit_once('.').map(|(stem, _)| stem.to_owned()))
+        .collect()
 }
 
 fn render_record(

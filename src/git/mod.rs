@@ -15,6 +15,7 @@
 //! paths' index entries; `changed` lists the paths changed since a revision;
 //! `eol` reads git's line-ending rules.
 
+mod branches;
 mod changed;
 mod commit;
 mod eol;

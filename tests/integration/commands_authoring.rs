@@ -20,6 +20,7 @@ use crate::check_codes::{check_json, parse_report};
 use crate::harness::{CLEAN_RECORD, NOW, PEOPLE, Project, Run};
 
 mod handover;
+mod ids;
 mod init;
 mod live;
 
