@@ -89,6 +89,7 @@ codes! {
     PostmortemDueLate => "postmortem-due-late", Warning;
     PostmortemOverdue => "postmortem-overdue", Warning;
     ActionOverdue => "action-overdue", Warning;
+    PostmortemMarkers => "postmortem-markers", Error;
 }
 
 impl Serialize for Code {

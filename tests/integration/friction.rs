@@ -221,3 +221,27 @@ fn sections_a_newer_template_adds_reach_an_existing_postmortem_empty() {
     let people = &older[older.find("## Root cause").unwrap()..];
     assert!(merged.ends_with(people), "{merged}");
 }
+
+#[test]
+fn check_reports_broken_postmortem_markers_as_an_annotation() {
+    let project = one_record(CLEAN_RECORD);
+    project.run(&["render"]).code(0);
+    project.check(&[]).code(0);
+    let path = "incidents/INC-1/postmortem.md";
+    let broken = project
+        .read(path)
+        .replacen("<!-- rolecall:begin roles -->\n", "", 1);
+    project.file(path, &broken);
+    let line = broken
+        .lines()
+        .position(|l| l == "<!-- rolecall:end roles -->")
+        .expect("end marker")
+        + 1;
+    let run = project.check(&["--format", "github"]);
+    run.code(1);
+    let annotation = format!("::error file={path},line={line},col=1,title=postmortem-markers::");
+    assert!(run.stdout.contains(&annotation), "{}", run.stdout);
+    assert!(run.stdout.contains("has no matching"), "{}", run.stdout);
+    // The file itself is left as it was.
+    assert_eq!(project.read(path), broken);
+}
