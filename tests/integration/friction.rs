@@ -245,3 +245,42 @@ fn check_reports_broken_postmortem_markers_as_an_annotation() {
     // The file itself is left as it was.
     assert_eq!(project.read(path), broken);
 }
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_was_opened_with_a_hint() {
+    let record = "title: Checkout\nseverity: SEV2\nsummary: \"Card payments failed\nstatus: investigating\nstarted_at: 2026-11-20T09:00:00Z\nroles:\n  incident_manager: alice\ntimeline:\n  - at: 2026-11-20T09:00:00Z\n    event: x\n  - at: 2026-11-20T09:10:00Z\n    event: y\n  - at: 2026-11-20T09:20:00Z\n    event: \"Vendor says ok\"\n";
+    let project = one_record(record);
+    let (run, found) = check_json(&project, &[]);
+    run.code(1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].code.as_str(), found[0].line, found[0].column),
+        ("syntax", 3, 10)
+    );
+    assert!(
+        found[0].message.contains("unclosed quote"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[0]
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("close the quote")
+    );
+}
+
+#[test]
+fn every_yaml_syntax_error_has_a_help_line() {
+    for record in [
+        "title: Checkout\nseverity: SEV2\nstatus: investigating\n  started_at: 2026-11-20T09:00:00Z\n",
+        "title: [Checkout\nseverity: SEV2\n",
+        "roles:\n  - a\n  b: c\n",
+    ] {
+        let project = one_record(record);
+        let (_, found) = check_json(&project, &[]);
+        assert_eq!(found[0].code, "syntax", "{record}");
+        assert!(found[0].help.is_some(), "no help for {record:?}: {found:?}");
+    }
+}
