@@ -2,6 +2,8 @@
 //! here: where findings sit, what the summary counts, running from a
 //! subfolder, and the like.
 
+use std::fmt::Write as _;
+
 use crate::check_codes::{check_json, one_record};
 use crate::harness::{CLEAN_RECORD, NOW, Project, ROLECALL, Run, isolated};
 
@@ -283,4 +285,43 @@ fn every_yaml_syntax_error_has_a_help_line() {
         assert_eq!(found[0].code, "syntax", "{record}");
         assert!(found[0].help.is_some(), "no help for {record:?}: {found:?}");
     }
+}
+
+#[test]
+fn one_wrong_resolved_at_is_one_finding_not_ten() {
+    // The day mistyped: 2026-11-02 for 2026-11-20. Every shift, update and
+    // event now lies "after the end"; they follow from the one mistake.
+    let mut record = CLEAN_RECORD
+        .replace("resolved_at: 2026-11-20T09:40:00Z", "resolved_at: 2026-11-02T09:40:00Z")
+        .replace(
+            "  tech_lead: bob\n",
+            "  tech_lead:\n    - owner: bob\n    - owner: erin\n      from: 2026-11-20T09:20:00Z\n      handover: x\n",
+        );
+    record.push_str("timeline:\n");
+    for minute in 0..10 {
+        let _ = write!(
+            record,
+            "  - at: 2026-11-20T09:{minute:02}:00Z\n    event: e{minute}\n"
+        );
+    }
+    let project = one_record(&record);
+    let run = project.check(&["--format", "github"]);
+    run.code(1);
+    let annotations: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 1, "{}", run.stdout);
+    assert!(
+        annotations[0].contains("line=5,col=1,title=time-order::"),
+        "{}",
+        annotations[0]
+    );
+    assert!(
+        annotations[0].contains("lines 11, 17, 23, 25, 27, 29, 31, 33, 35, 37, 39, 41 after"),
+        "{}",
+        annotations[0]
+    );
+    // Fixed, nothing is left.
+    let fixed = record.replace("2026-11-02T09:40:00Z", "2026-11-20T09:40:00Z");
+    let project = one_record(&fixed);
+    let (_, found) = check_json(&project, &[]);
+    assert_eq!(found, [], "{found:?}");
 }
