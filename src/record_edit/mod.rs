@@ -3,7 +3,7 @@
 //! shorthand `key: value` into a one-item list. Each edit changes only the
 //! bytes it is about, so comments, key order, quoting and blank lines
 //! everywhere else stay exactly as they were; new lines copy the record's
-//! own indentation ([`style`]).
+//! own indentation (the `style` module).
 
 mod shift;
 mod style;
