@@ -316,4 +316,19 @@ proptest! {
         prop_assert_eq!(new.trim(), "status: done");
         prop_assert_eq!(text_at(&reparse(&after), "actions.0.status"), "done");
     }
+
+    #[test]
+    fn a_new_nested_list_only_inserts_lines(source in layout(), summary in "[a-zA-Z :#'-]{1,16}") {
+        let fields = [
+            Field::new("at", Value::Raw("2026-11-20T10:30:00Z".to_owned())),
+            Field::new("summary", Value::Text(summary.clone())),
+        ];
+        let after = appended(&source, &["communications", "updates"], &fields);
+        let (old, new) = changed_stretch(&source, &after);
+        prop_assert!(old.is_empty(), "removed {old:?}");
+        prop_assert!(new.contains("communications:"), "{new:?}");
+        let root = reparse(&after);
+        prop_assert_eq!(text_at(&root, "communications.updates.0.summary"), summary);
+        prop_assert_eq!(text_at(&root, "actions.0.title"), "Fix it");
+    }
 }

@@ -458,11 +458,18 @@ fn a_record_with_conflict_markers_is_reported_with_its_line() {
     );
     let project = with_roster();
     project.record(ID, &conflicted);
-    for args in [
-        &["log", ID, "x"][..],
+    let every_command: [&[&str]; 9] = [
+        &["log", ID, "x"],
         &["resolve", ID],
         &["action", "done", ID, "1"],
-    ] {
+        &["action", "add", ID, "x", "--owner", "bob"],
+        &["assign", ID, "postmortem_owner", "dave"],
+        &["update", ID, "--summary", "x"],
+        &["set", ID, "--severity", "SEV1"],
+        &["ack", ID, "incident_manager"],
+        &["handover", ID, "tech_lead", "--to", "erin"],
+    ];
+    for args in every_command {
         let refused = project.run(args);
         refused.code(1);
         assert_mentions(
