@@ -383,6 +383,27 @@ fn unacknowledged_handover_warns_after_ack_within_while_open() {
 }
 
 #[test]
+fn ack_within_comes_from_the_severity() {
+    let project = one_record(&open_handover(""));
+    project.file(
+        "rolecall.yaml",
+        "severities:\n  SEV2:\n    required_roles: [incident_manager, tech_lead]\n    ack_within: 1h\n",
+    );
+    let at = |now: &str| {
+        let run = project.run(&[
+            "check", "--format", "json", "--color", "never", "--now", now,
+        ]);
+        findings_of(&parse_report(&run))
+            .into_iter()
+            .filter(|f| f.code == "unacknowledged-handover")
+            .count()
+    };
+    // The handover was at 09:20: an hour later it is still in time.
+    assert_eq!(at("2026-11-20T10:20:00Z"), 0);
+    assert_eq!(at("2026-11-20T10:21:00Z"), 1);
+}
+
+#[test]
 fn ack_before_handover_is_an_error_on_acknowledged_at() {
     let record = open_handover("      acknowledged_at: 2026-11-20T09:19:00Z\n");
     assert_eq!(
