@@ -165,13 +165,18 @@ fn choose_id(workspace: &Workspace, wanted: Option<&str>, started: Instant) -> R
         .records
         .iter()
         .find(|r| r.stem == id || r.incident.as_ref().is_some_and(|i| i.id == id));
-    match taken {
-        Some(record) => Err(Error::Usage(format!(
+    if let Some(record) = taken {
+        return Err(Error::Usage(format!(
             "{} already has the id {id}; choose another with --id",
             record.path
-        ))),
-        None => Ok(id),
+        )));
     }
+    if wanted.is_some() && ids_on_branches(workspace).contains(&id) {
+        return Err(Error::Usage(format!(
+            "another branch has a record with the id {id}; choose another with --id"
+        )));
+    }
+    Ok(id)
 }
 
 /// `INC-<year>-<NNN>`: one more than the highest number used that year

@@ -48,6 +48,39 @@ fn new_skips_ids_taken_on_other_local_branches() {
 }
 
 #[test]
+fn an_explicit_id_taken_on_another_branch_is_refused() {
+    let project = Project::git();
+    project
+        .file("people.yaml", PEOPLE)
+        .file("incidents/.gitkeep", "");
+    project.commit_all("start");
+    project.git_ok(&["switch", "-q", "-c", "elsewhere"]);
+    project.file(
+        "incidents/PAY-7.yaml",
+        "title: Elsewhere\nseverity: SEV4\nstatus: investigating\nstarted_at: 2026-11-21T10:00:00Z\n",
+    );
+    project.commit_all("a record on another branch");
+    project.git_ok(&["switch", "-q", "main"]);
+    let run = project.run(&[
+        "new",
+        "--title",
+        "Mine",
+        "--severity",
+        "SEV4",
+        "--id",
+        "PAY-7",
+    ]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("another branch has a record with the id PAY-7"),
+        "{}",
+        run.stderr
+    );
+    assert!(!project.exists("incidents/PAY-7.yaml"));
+}
+
+#[test]
 fn new_skips_ids_taken_on_remote_tracking_branches() {
     let project = Project::git();
     project.file("people.yaml", PEOPLE);
