@@ -106,32 +106,12 @@ pub fn validate_assignment(
     role: &str,
     person: &str,
 ) -> Result<()> {
-    let config = &workspace.config;
-    match config.role(role) {
-        None => {
-            let help = crate::suggest::did_you_mean(role, config.roles.keys().map(String::as_str))
-                .unwrap_or_else(|| "`rolecall roles` lists the roles".to_owned());
-            return Err(Error::Usage(format!("unknown role `{role}`; {help}")));
-        }
-        Some(def) if !def.exclusive => {
-            return Err(Error::Usage(format!(
-                "`{role}` is not an exclusive role; list its people under `responders` in the record"
-            )));
-        }
-        Some(_) => {}
-    }
-    if let Some(roster) = workspace
-        .roster
-        .as_ref()
-        .filter(|r| r.get(person).is_none())
-    {
-        let help = crate::suggest::did_you_mean(person, roster.keys())
-            .unwrap_or_else(|| "add them to the roster first".to_owned());
+    if !authoring::known_role(workspace, role)?.exclusive {
         return Err(Error::Usage(format!(
-            "`{person}` is not in the roster; {help}"
+            "`{role}` is not an exclusive role; list its people under `responders` in the record"
         )));
     }
-    Ok(())
+    authoring::known_person(workspace, person)
 }
 
 /// What every command gets from the global options.
