@@ -3,7 +3,14 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+
+mod authoring;
+mod candidates;
+
+pub use authoring::*;
+use candidates::{incident_ids, person_keys, role_keys};
 
 use crate::model::{Instant, Span};
 
@@ -67,6 +74,27 @@ pub enum Command {
     /// Hand a role over to someone else: edit the record, render, commit.
     #[command(after_help = HANDOVER_EXAMPLES)]
     Handover(HandoverArgs),
+    /// Give a vacant role its first owner, or add a responder.
+    #[command(after_help = ASSIGN_EXAMPLES)]
+    Assign(AssignArgs),
+    /// Append a communications update.
+    #[command(after_help = UPDATE_EXAMPLES)]
+    Update(UpdateArgs),
+    /// Append a timeline event.
+    #[command(after_help = LOG_EXAMPLES)]
+    Log(LogArgs),
+    /// Change an incident's status or severity (logged on the timeline).
+    #[command(after_help = SET_EXAMPLES)]
+    Set(SetArgs),
+    /// Resolve an incident: status, `resolved_at` and a timeline event.
+    #[command(after_help = RESOLVE_EXAMPLES)]
+    Resolve(ResolveArgs),
+    /// Acknowledge a handover: `acknowledged_at` on the role's latest shift.
+    #[command(after_help = ACK_EXAMPLES)]
+    Ack(AckArgs),
+    /// Add an action item, or mark one done.
+    #[command(subcommand, after_help = ACTION_EXAMPLES)]
+    Action(ActionCommand),
     /// List the action items of every incident.
     #[command(after_help = ACTIONS_EXAMPLES)]
     Actions(ActionsArgs),
@@ -187,11 +215,13 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct HandoverArgs {
     /// The incident's id.
+    #[arg(add = ArgValueCandidates::new(incident_ids))]
     pub id: String,
     /// The role handed over (an exclusive role, like `tech_lead`).
+    #[arg(add = ArgValueCandidates::new(role_keys))]
     pub role: String,
     /// Who takes the role over (roster key).
-    #[arg(long, value_name = "PERSON")]
+    #[arg(long, value_name = "PERSON", add = ArgValueCandidates::new(person_keys))]
     pub to: String,
     /// When (RFC 3339; default: now).
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
@@ -448,6 +478,13 @@ pub enum SchemaKind {
     Incident,
     Config,
     People,
+}
+
+/// Answers a shell's completion request (`COMPLETE=<shell>` in the
+/// environment, set by the script `rolecall completions` prints) and exits;
+/// returns at once on any other run.
+pub fn complete_from_env() {
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
 }
 
 /// Parses `--role ROLE=PERSON`.

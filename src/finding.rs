@@ -78,6 +78,8 @@ codes! {
     HandoverOutOfRange => "handover-out-of-range", Error;
     HandoverToSelf => "handover-to-self", Error;
     HandoverWithoutNote => "handover-without-note", Warning;
+    UnacknowledgedHandover => "unacknowledged-handover", Warning;
+    AckBeforeHandover => "ack-before-handover", Error;
     SamePerson => "same-person", Warning;
     StatusMismatch => "status-mismatch", Error;
     TimeOrder => "time-order", Error;
@@ -87,6 +89,7 @@ codes! {
     PostmortemDueLate => "postmortem-due-late", Warning;
     PostmortemOverdue => "postmortem-overdue", Warning;
     ActionOverdue => "action-overdue", Warning;
+    PostmortemMarkers => "postmortem-markers", Error;
 }
 
 impl Serialize for Code {

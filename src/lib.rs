@@ -21,6 +21,7 @@ pub mod line_endings;
 pub mod load;
 pub mod model;
 pub mod notify;
+pub mod project_root;
 pub mod record_edit;
 pub mod rel_path;
 pub mod render;
@@ -40,6 +41,7 @@ pub use error::{Error, Result};
 /// Runs rolecall with the given arguments and returns the exit code:
 /// 0 success, 1 the repository's content is at fault, 2 could not run.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    cli::complete_from_env();
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {

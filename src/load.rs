@@ -15,9 +15,8 @@ use crate::finding::{Code, Finding};
 use crate::model::{Config, Incident, Roster, record};
 use crate::rel_path::relative;
 use crate::yaml::{self, Pos, Reader};
-use files::Located;
 
-pub use files::is_record_name;
+pub use files::{Located, is_record_name, locate};
 
 /// One record file and what could be read from it.
 #[derive(Debug)]

@@ -1,5 +1,6 @@
 //! Shift lists: `handover-order`, `handover-out-of-range`,
-//! `handover-to-self` and `handover-without-note`.
+//! `handover-to-self`, `handover-without-note`, and the acknowledgements:
+//! `unacknowledged-handover` and `ack-before-handover`.
 
 use super::{Rules, Subject};
 use crate::finding::Code;
@@ -69,6 +70,7 @@ pub fn check(rules: &Rules<'_>, subject: &mut Subject<'_>) {
                         .help = Some("record a handover when it happens".to_owned());
                 }
             }
+            acknowledgement(rules, subject, key, shift, previous.is_some());
             let Some(prev) = previous else { continue };
             if prev.owner.value == shift.owner.value {
                 subject
@@ -96,5 +98,59 @@ pub fn check(rules: &Rules<'_>, subject: &mut Subject<'_>) {
                     Some("add `handover:` saying what the outgoing owner passed on".to_owned());
             }
         }
+    }
+}
+
+/// An acknowledgement comes after the shift starts; while the incident is
+/// open, a handover waits at most the severity's `ack_within` for one. A
+/// resolved incident's handovers are history: nobody can act on them.
+fn acknowledgement(
+    rules: &Rules<'_>,
+    subject: &mut Subject<'_>,
+    key: &str,
+    shift: &crate::model::Shift,
+    handed_over: bool,
+) {
+    let incident = subject.incident;
+    let starts = shift.start(incident);
+    match &shift.acknowledged_at {
+        Some(acked) if acked.value < starts => {
+            subject
+                .push(
+                    Code::AckBeforeHandover,
+                    acked.pos,
+                    format!(
+                        "{} acknowledged {key} at {}, before the shift started ({starts})",
+                        shift.owner.value, acked.value
+                    ),
+                )
+                .help =
+                Some("an acknowledgement comes after the handover; check both times".to_owned());
+        }
+        None if handed_over && incident.resolved_at.is_none() => {
+            let Some(within) = rules
+                .config
+                .severity(&incident.severity.value)
+                .map(|s| s.ack_within)
+            else {
+                return;
+            };
+            if rules.now.0.duration_since(starts.0) > within.0 {
+                subject
+                    .push(
+                        Code::UnacknowledgedHandover,
+                        shift.pos,
+                        format!(
+                            "{} has not acknowledged the handover of {key} ({starts}) within {within}",
+                            shift.owner.value
+                        ),
+                    )
+                    .help = Some(format!(
+                    "add `acknowledged_at:` to the shift, or run `rolecall ack {} {key}`",
+                    incident.id
+                ));
+            }
+        }
+        _ => {}
     }
 }

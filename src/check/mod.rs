@@ -5,6 +5,7 @@
 //! `finding`, `yaml`, `model` and `load`; never `report`, `render`, `git`,
 //! `commit` or `commands` (ARCHITECTURE.md; `tests/integration/architecture.rs`).
 
+mod fold;
 mod handovers;
 mod ids;
 mod roles;
@@ -97,5 +98,5 @@ pub fn check_record(rules: &Rules<'_>, record: &Record, incident: &Incident) -> 
     roles::check(rules, &mut subject);
     handovers::check(rules, &mut subject);
     timing::check(rules, &mut subject);
-    subject.findings
+    fold::fold(incident, subject.findings)
 }

@@ -110,7 +110,8 @@ fn required(rules: &Rules<'_>, subject: &mut Subject<'_>) {
             continue;
         };
         let starts = first.start(incident);
-        if starts > required_at {
+        // A first owner within `assign_within` of the requirement is in time.
+        if starts.0.duration_since(required_at.0) > severity.assign_within.0 {
             let when = match def.required_from {
                 RequiredFrom::Declared => "the incident started",
                 RequiredFrom::Resolved => "the incident was resolved",

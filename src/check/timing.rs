@@ -148,10 +148,17 @@ fn updates(rules: &Rules<'_>, subject: &mut Subject<'_>) {
     if let Some(due) = incident.next_update_due(rules.config)
         && due < rules.now
     {
+        // Without `communications`, the open `status` is what makes an
+        // update due: line 1 may be only a comment (`new` writes one).
+        let pos = if incident.communications.is_some() {
+            comms_pos
+        } else {
+            incident.status.pos
+        };
         subject
             .push(
                 Code::UpdateOverdue,
-                comms_pos,
+                pos,
                 format!("the next update was due at {due}"),
             )
             .help = Some(format!(

@@ -6,7 +6,7 @@ use crate::check;
 use crate::cli::{CheckArgs, FormatArg};
 use crate::commands::Context;
 use crate::error::{Error, Result};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding, Severity};
 use crate::git::Repository;
 use crate::load::{self, Workspace};
 use crate::model::Instant;
@@ -21,6 +21,10 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
     }
     let now = args.now.unwrap_or_else(|| Instant(jiff::Timestamp::now()));
     let mut findings = check::run(&workspace, now);
+    if !workspace.setup_failed {
+        findings.extend(postmortem_markers(&workspace));
+        check::sort(&mut findings);
+    }
     let mut incidents = if workspace.setup_failed {
         0
     } else {
@@ -112,6 +116,33 @@ fn setup_files(workspace: &Workspace) -> Vec<String> {
         .cloned()
         .chain([roster])
         .collect()
+}
+
+/// Broken markers in the postmortems on disk, which `render` would refuse
+/// to merge: found here too, so a pull request shows them as annotations.
+fn postmortem_markers(workspace: &Workspace) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (record, incident) in workspace.incidents() {
+        let path = workspace
+            .output_dir()
+            .join(&incident.id)
+            .join("postmortem.md");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if let Err(error) = crate::render::markers::sections(&text) {
+            let rel = crate::rel_path::relative(&workspace.root, &path);
+            let pos = crate::finding::Pos {
+                line: error.line(),
+                column: 1,
+            };
+            let mut finding = Finding::new(Code::PostmortemMarkers, &rel, pos, error.problem())
+                .help("fix the markers by hand; `render` leaves this file untouched until then");
+            finding.related = Some(record.path.clone());
+            findings.push(finding);
+        }
+    }
+    findings
 }
 
 fn keep(finding: &Finding, changed: &BTreeSet<String>, setup_files: &[String]) -> bool {

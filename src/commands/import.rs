@@ -189,7 +189,7 @@ fn verify(
     }
     eprint!(
         "{}",
-        super::handover::show_findings(&errors, text, context.output.color_err)
+        super::authoring::show_findings(&errors, text, context.output.color_err)
     );
     Err(Error::Content(format!(
         "the record imported as {rel} would not pass `check` (lines above as it would be written); nothing was written"

@@ -6,20 +6,28 @@
 //! record or its own git calls is missing a function in `record_edit` or
 //! `git`, not a command-local helper.
 
+mod ack;
+mod action;
 mod actions;
+mod assign;
+mod authoring;
 mod check;
 mod completions;
 mod handover;
 mod import;
 mod init;
+mod log;
 mod new;
 mod notify;
 mod remind;
 pub mod render;
+mod resolve;
 mod roles;
 mod schema;
+mod set;
 mod status;
 mod templates;
+mod update;
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
@@ -37,6 +45,13 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Status(args) => status::run(&context, &args),
         Command::New(args) => new::run(&context, &args),
         Command::Handover(args) => handover::run(&context, &args),
+        Command::Assign(args) => assign::run(&context, &args),
+        Command::Update(args) => update::run(&context, &args),
+        Command::Log(args) => log::run(&context, &args),
+        Command::Set(args) => set::run(&context, &args),
+        Command::Resolve(args) => resolve::run(&context, &args),
+        Command::Ack(args) => ack::run(&context, &args),
+        Command::Action(command) => action::run(&context, &command),
         Command::Actions(args) => actions::run(&context, &args),
         Command::Roles(args) => roles::run(&context, &args),
         Command::Init(args) => init::run(&context, &args),
@@ -45,7 +60,7 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Import(args) => import::run(&context, &args),
         Command::Notify(args) => notify::run(&context, &args),
         Command::Remind(args) => remind::run(&context, &args),
-        Command::Completions(args) => Ok(completions::completions(&args)),
+        Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }
 }
@@ -97,32 +112,12 @@ pub fn validate_assignment(
     role: &str,
     person: &str,
 ) -> Result<()> {
-    let config = &workspace.config;
-    match config.role(role) {
-        None => {
-            let help = crate::suggest::did_you_mean(role, config.roles.keys().map(String::as_str))
-                .unwrap_or_else(|| "`rolecall roles` lists the roles".to_owned());
-            return Err(Error::Usage(format!("unknown role `{role}`; {help}")));
-        }
-        Some(def) if !def.exclusive => {
-            return Err(Error::Usage(format!(
-                "`{role}` is not an exclusive role; list its people under `responders` in the record"
-            )));
-        }
-        Some(_) => {}
-    }
-    if let Some(roster) = workspace
-        .roster
-        .as_ref()
-        .filter(|r| r.get(person).is_none())
-    {
-        let help = crate::suggest::did_you_mean(person, roster.keys())
-            .unwrap_or_else(|| "add them to the roster first".to_owned());
+    if !authoring::known_role(workspace, role)?.exclusive {
         return Err(Error::Usage(format!(
-            "`{person}` is not in the roster; {help}"
+            "`{role}` is not an exclusive role; list its people under `responders` in the record"
         )));
     }
-    Ok(())
+    authoring::known_person(workspace, person)
 }
 
 /// What every command gets from the global options.
@@ -139,16 +134,17 @@ impl Context {
             path: ".".into(),
             source,
         })?;
-        let root = match &global.dir {
+        let start = match &global.dir {
             Some(dir) => cwd.join(dir),
             None => cwd,
         };
-        if !root.is_dir() {
+        if !start.is_dir() {
             return Err(Error::Usage(format!(
                 "-C {}: no such folder",
-                root.display()
+                start.display()
             )));
         }
+        let root = crate::project_root::find(&start);
         Ok(Context {
             root,
             config: global.config.clone(),

@@ -9,6 +9,7 @@ use crate::blob::Blob;
 use crate::check::{self, Rules};
 use crate::cli::NewArgs;
 use crate::commands::Context;
+use crate::commands::render::plan_changes;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
 use crate::finding::{Code, Severity};
@@ -39,7 +40,7 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
     let now = Instant(jiff::Timestamp::now());
     let started = args
         .started_at
-        .unwrap_or_else(|| super::handover::whole_seconds(now));
+        .unwrap_or_else(|| super::authoring::whole_seconds(now));
     validate(&workspace, args)?;
     let id = choose_id(&workspace, args.id.as_deref(), started)?;
     let rel = crate::rel_path::relative(
@@ -52,26 +53,59 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
         )));
     }
     let text = render_record(&workspace, &rel, &id, started, args)?;
-    verify(context, &workspace, &rel, &id, &text, now)?;
+    let record = verify(context, &workspace, &rel, &id, &text, now)?;
     let blob = Blob::new(text.as_bytes()).map_err(|source| Error::Write {
         path: context.root.join(&rel),
         source,
     })?;
-    let change = Change::Write {
+    let mut changes = vec![Change::Write {
         path: rel.clone(),
         content: Some(blob),
         previous: Previous::Absent,
         conversion: Conversion::None,
-    };
+    }];
+    let unstaffed = unstaffed(&workspace, args);
+    // With --commit the new incident's documents go into the same commit.
+    let mut documents = None;
+    if args.commit {
+        let mut workspace = workspace;
+        workspace.records.push(record);
+        let (plan, rendered) = plan_changes(&workspace, std::slice::from_ref(&id))?;
+        documents = Some((plan.documents.len(), rendered.written()));
+        changes.extend(rendered.changes);
+    }
     let request = CommitRequest {
         no_commit: !args.commit,
         author: args.author.as_deref(),
         subject: format!("rolecall: new {id}"),
-        body: vec![format!("create {rel}")],
+        body: changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("create {rel}")
+                } else {
+                    c.path().to_owned()
+                }
+            })
+            .collect(),
         uncommitted: commit::Uncommitted::default(),
     };
-    let committed = commit::write_and_commit(&context.root, &mut [change], &request)?;
+    let committed = commit::write_and_commit(&context.root, &mut changes, &request)?;
     context.output.say(&format!("created {rel}"));
+    if let Some((count, written)) = documents {
+        context.output.say(&format!(
+            "rendered {} for 1 incident: {written} written",
+            crate::report::plural(count, "document")
+        ));
+    }
+    if !unstaffed.is_empty() {
+        context.output.say(&format!(
+            "still unstaffed ({} requires them): {}; `rolecall assign {id} ROLE PERSON` gives each its owner",
+            args.severity,
+            unstaffed.join(", ")
+        ));
+    }
     match committed {
         Committed::Commit { info } => context
             .output
@@ -131,19 +165,26 @@ fn choose_id(workspace: &Workspace, wanted: Option<&str>, started: Instant) -> R
         .records
         .iter()
         .find(|r| r.stem == id || r.incident.as_ref().is_some_and(|i| i.id == id));
-    match taken {
-        Some(record) => Err(Error::Usage(format!(
+    if let Some(record) = taken {
+        return Err(Error::Usage(format!(
             "{} already has the id {id}; choose another with --id",
             record.path
-        ))),
-        None => Ok(id),
+        )));
     }
+    if wanted.is_some() && ids_on_branches(workspace).contains(&id) {
+        return Err(Error::Usage(format!(
+            "another branch has a record with the id {id}; choose another with --id"
+        )));
+    }
+    Ok(id)
 }
 
 /// `INC-<year>-<NNN>`: one more than the highest number used that year
-/// (the UTC year of `started`), zero-padded to three digits.
+/// (the UTC year of `started`), zero-padded to three digits, counting the
+/// records here and those on every local and remote-tracking branch.
 fn next_id(workspace: &Workspace, started: Instant) -> String {
     let prefix = format!("INC-{}-", started.utc_date().year());
+    let elsewhere = ids_on_branches(workspace);
     let highest = workspace
         .records
         .iter()
@@ -154,12 +195,33 @@ fn next_id(workspace: &Workspace, started: Instant) -> String {
             ]
         })
         .flatten()
+        .chain(elsewhere.iter().map(String::as_str))
         .filter_map(|id| id.strip_prefix(&prefix))
         .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
         .filter_map(|digits| digits.parse::<u32>().ok())
         .max()
         .unwrap_or(0);
     format!("{prefix}{:03}", highest.saturating_add(1))
+}
+
+/// The stems of the record files on every branch of the repository the
+/// project is in (none outside one): ids another branch has taken.
+fn ids_on_branches(workspace: &Workspace) -> Vec<String> {
+    let Ok(Some(repo)) = crate::git::Repository::discover(&workspace.root) else {
+        return Vec::new();
+    };
+    let prefix = repo.project_prefix(&workspace.root);
+    let incidents = crate::rel_path::relative(&workspace.root, &workspace.incidents_dir());
+    let folder = match incidents.trim_matches('/') {
+        "" | "." => prefix.trim_end_matches('/').to_owned(),
+        rel => format!("{prefix}{rel}"),
+    };
+    repo.file_names_on_branches(&folder)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| load::is_record_name(name))
+        .filter_map(|name| name.rsplit_once('.').map(|(stem, _)| stem.to_owned()))
+        .collect()
 }
 
 fn render_record(
@@ -215,7 +277,28 @@ fn schema_path(record_rel: &str) -> Option<String> {
     Some(format!("{}{SCHEMA_FILE}", "../".repeat(depth)))
 }
 
-/// The new record must pass `check`, except for roles still missing.
+/// The roles the severity requires from declaration that `--role` left
+/// without an owner.
+fn unstaffed(workspace: &Workspace, args: &NewArgs) -> Vec<String> {
+    let config = &workspace.config;
+    let Some(severity) = config.severity(&args.severity) else {
+        return Vec::new();
+    };
+    severity
+        .required_roles
+        .iter()
+        .filter(|key| {
+            config
+                .role(key)
+                .is_some_and(|def| def.required_from == crate::model::RequiredFrom::Declared)
+        })
+        .filter(|key| !args.roles.iter().any(|(role, _)| *role == key.value))
+        .map(|key| key.value.clone())
+        .collect()
+}
+
+/// The new record must pass `check`, except for roles still missing; the
+/// record as it reads.
 fn verify(
     context: &Context,
     workspace: &Workspace,
@@ -223,7 +306,7 @@ fn verify(
     id: &str,
     text: &str,
     now: Instant,
-) -> Result<()> {
+) -> Result<load::Record> {
     let (record, mut findings) = load::read_source(rel, id, text, &workspace.config);
     if let Some(incident) = &record.incident {
         let rules = Rules {
@@ -239,11 +322,11 @@ fn verify(
         .filter(|f| f.severity == Severity::Error && !allowed.contains(&f.code))
         .collect();
     if errors.is_empty() {
-        return Ok(());
+        return Ok(record);
     }
     eprint!(
         "{}",
-        super::handover::show_findings(&errors, text, context.output.color_err)
+        super::authoring::show_findings(&errors, text, context.output.color_err)
     );
     Err(Error::Content(format!(
         "the new record would not pass `check` (lines above as it would be written); {rel} was not written"

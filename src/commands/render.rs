@@ -157,19 +157,21 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
 pub fn ensure_clean(context: &Context, workspace: &Workspace) -> Result<()> {
     let now = Instant(jiff::Timestamp::now());
     let findings = check::run(workspace, now);
-    let errors: Vec<_> = findings
-        .into_iter()
+    let errors = findings
+        .iter()
         .filter(|f| f.severity == Severity::Error)
-        .collect();
-    if errors.is_empty() {
+        .count();
+    if errors == 0 {
         return Ok(());
     }
-    let summary = Summary::new(workspace.records.len(), &errors);
+    // The warnings are shown and counted too, so the summary line's
+    // counts are those of `check`.
+    let summary = Summary::new(workspace.records.len(), &findings);
     eprint!(
         "{}",
         report::render(
             Format::Human,
-            &errors,
+            &findings,
             &summary,
             &context.root,
             context.output.color_err
@@ -177,7 +179,7 @@ pub fn ensure_clean(context: &Context, workspace: &Workspace) -> Result<()> {
     );
     Err(Error::Content(format!(
         "{} in the records; nothing was written",
-        plural(errors.len(), "error")
+        plural(errors, "error")
     )))
 }
 

@@ -189,11 +189,13 @@ fn table(rows: &[Row]) -> Table {
     table
 }
 
-/// `2026-11-20T09:14:00Z` → `2026-11-20 09:14`.
+/// `2026-11-20T09:14:00Z` → `2026-11-20 09:14 UTC`: a time in a table
+/// says which zone it is in.
 fn short_time(rfc3339: &str) -> String {
     let text = rfc3339.replacen('T', " ", 1);
-    text.strip_suffix(":00Z")
+    let bare = text
+        .strip_suffix(":00Z")
         .or_else(|| text.strip_suffix('Z'))
-        .unwrap_or(&text)
-        .to_owned()
+        .unwrap_or(&text);
+    format!("{bare} UTC")
 }

@@ -16,6 +16,7 @@
 //! `revision` reads the files a revision holds; `eol` reads git's
 //! line-ending rules.
 
+mod branches;
 mod changed;
 mod commit;
 mod eol;

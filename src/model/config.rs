@@ -77,7 +77,18 @@ pub struct SeverityDef {
     pub update_every: Option<Span>,
     /// Business days after resolution by which the postmortem is due.
     pub postmortem_within_days: Option<u32>,
+    /// How long a required role may wait for its first owner before it
+    /// counts as vacant. Default: 15m.
+    #[schemars(with = "Option<Span>")]
+    pub assign_within: Span,
+    /// How long a handover may wait for the new owner's acknowledgement
+    /// before it is reported. Default: 15m.
+    #[schemars(with = "Option<Span>")]
+    pub ack_within: Span,
 }
+
+/// The default of `assign_within` and `ack_within`.
+pub const DEFAULT_WITHIN: Span = Span(jiff::SignedDuration::from_mins(15));
 
 /// `rolecall.yaml`.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
@@ -119,7 +130,13 @@ const ROLE_KEYS: &[&str] = &[
     "summary",
     "responsibilities",
 ];
-const SEVERITY_KEYS: &[&str] = &["required_roles", "update_every", "postmortem_within_days"];
+const SEVERITY_KEYS: &[&str] = &[
+    "required_roles",
+    "update_every",
+    "postmortem_within_days",
+    "assign_within",
+    "ack_within",
+];
 
 impl Default for Config {
     fn default() -> Config {
@@ -261,11 +278,15 @@ fn read_severity(r: &mut Reader<'_>, key: &At<String>, node: &SNode) -> Option<S
     });
     let update_every = r.optional(&f, "update_every", Reader::span);
     let within = r.optional(&f, "postmortem_within_days", Reader::count);
+    let assign_within = r.optional(&f, "assign_within", Reader::span);
+    let ack_within = r.optional(&f, "ack_within", Reader::span);
     Some(SeverityDef {
         key: key.value.clone(),
         required_roles: required_roles?.map(|v| v.value).unwrap_or_default(),
         update_every: update_every?.map(|v| v.value),
         postmortem_within_days: within?.map(|v| v.value),
+        assign_within: assign_within?.map_or(DEFAULT_WITHIN, |v| v.value),
+        ack_within: ack_within?.map_or(DEFAULT_WITHIN, |v| v.value),
     })
 }
 

@@ -17,6 +17,7 @@ mod mapping_keys;
 mod node;
 mod parse;
 mod read;
+mod syntax_hint;
 pub mod write;
 
 pub use node::{Node, ParseFailure, Pos, SNode, Scalar};

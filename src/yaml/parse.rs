@@ -7,7 +7,7 @@
 //! the parser's events.
 
 use super::node::{MAX_BYTES, ParseFailure, SNode};
-use super::{block, fast, guard, library};
+use super::{block, fast, guard, library, syntax_hint};
 
 /// Parses one YAML document from raw file bytes.
 ///
@@ -56,7 +56,9 @@ fn read(text: &str) -> Result<Option<SNode>, ParseFailure> {
     if let Some(root) = fast::parse(text) {
         return Ok(Some(root));
     }
-    library::parse(text, shape.max_nesting()).map(Some)
+    library::parse(text, shape.max_nesting())
+        .map(Some)
+        .map_err(|failure| syntax_hint::explain(text, failure))
 }
 
 fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {

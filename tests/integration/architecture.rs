@@ -192,7 +192,14 @@ const CRATE_HOMES: &[(&str, &[&str])] = &[
     ("pulldown_cmark", &["render/markdown.rs"]),
     ("serde_saphyr", &["yaml"]),
     ("annotate_snippets", &["report.rs"]),
-    ("clap", &["cli.rs", "lib.rs", "commands/completions.rs"]),
+    (
+        "clap",
+        &["cli.rs", "cli", "lib.rs", "commands/completions.rs"],
+    ),
+    (
+        "clap_complete",
+        &["cli.rs", "cli", "commands/completions.rs"],
+    ),
     ("ureq", &["http.rs"]),
     ("hmac", &["digest.rs"]),
     ("sha2", &["digest.rs"]),

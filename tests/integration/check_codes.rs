@@ -279,7 +279,7 @@ roles:
 fn vacant_role_sits_on_the_first_shift() {
     let record = clean_with(
         "  incident_manager: alice\n",
-        "  incident_manager:\n    - owner: alice\n      from: 2026-11-20T09:10:00Z\n",
+        "  incident_manager:\n    - owner: alice\n      from: 2026-11-20T09:20:00Z\n",
     );
     let found = findings(&one_record(&record));
     assert_eq!(places(&found), [("vacant-role", "error", 8, 7)]);
@@ -287,6 +287,128 @@ fn vacant_role_sits_on_the_first_shift() {
         found[0].message.contains("2026-11-20T09:00:00Z"),
         "{}",
         found[0].message
+    );
+}
+
+#[test]
+fn a_role_filled_within_assign_within_is_not_vacant() {
+    // Ten minutes after the start: in time by the default of 15m.
+    let record = clean_with(
+        "  incident_manager: alice\n",
+        "  incident_manager:\n    - owner: alice\n      from: 2026-11-20T09:10:00Z\n",
+    );
+    let project = one_record(&record);
+    assert_eq!(findings(&project), []);
+    // Exactly at the limit is still in time.
+    let project = one_record(&record.replace("09:10:00Z", "09:15:00Z"));
+    assert_eq!(findings(&project), []);
+    // A severity of 5m makes the same record late.
+    let project = one_record(&record);
+    project.file(
+        "rolecall.yaml",
+        "severities:\n  SEV2:\n    required_roles: [incident_manager, tech_lead]\n    assign_within: 5m\n",
+    );
+    assert_eq!(
+        places(&findings(&project)),
+        [("vacant-role", "error", 8, 7)]
+    );
+}
+
+#[test]
+fn assign_within_must_be_a_duration() {
+    let project = one_record(CLEAN_RECORD);
+    project.file(
+        "rolecall.yaml",
+        "severities:\n  SEV2:\n    assign_within: soon\n    ack_withn: 5m\n",
+    );
+    let found = findings(&project);
+    let codes: Vec<(&str, u64)> = found.iter().map(|f| (f.code.as_str(), f.line)).collect();
+    assert_eq!(codes, [("schema", 3), ("schema", 4)]);
+    assert!(
+        found[1]
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("ack_within"),
+        "{found:?}"
+    );
+}
+
+/// [`CLEAN_RECORD`] still open, the tech lead handed from bob to erin at
+/// 09:20 with `ack` as the new shift's `acknowledged_at` line (or nothing).
+fn open_handover(ack: &str) -> String {
+    CLEAN_RECORD
+        .replace("status: resolved\n", "status: monitoring\n")
+        .replace("resolved_at: 2026-11-20T09:40:00Z\n", "")
+        .replace(
+            "  tech_lead: bob\n",
+            &format!("  tech_lead:\n    - owner: bob\n    - owner: erin\n      from: 2026-11-20T09:20:00Z\n      handover: Over to you.\n{ack}"),
+        )
+}
+
+/// The findings of `record` at `now`, without the clock's update warnings.
+fn handover_findings(record: &str, now: &str) -> Vec<(String, String, u64, u64)> {
+    let project = one_record(record);
+    let run = project.run(&[
+        "check", "--format", "json", "--color", "never", "--now", now,
+    ]);
+    findings_of(&parse_report(&run))
+        .iter()
+        .filter(|f| f.code != "update-overdue" && f.code != "postmortem-overdue")
+        .map(|f| (f.code.clone(), f.severity.clone(), f.line, f.column))
+        .collect()
+}
+
+#[test]
+fn unacknowledged_handover_warns_after_ack_within_while_open() {
+    let record = open_handover("");
+    let warned = [(
+        "unacknowledged-handover".to_owned(),
+        "warning".to_owned(),
+        9,
+        7,
+    )];
+    assert_eq!(handover_findings(&record, "2026-11-20T09:36:00Z"), warned);
+    assert_eq!(handover_findings(&record, "2026-11-20T09:35:00Z"), []);
+    let acked = open_handover("      acknowledged_at: 2026-11-20T09:22:00Z\n");
+    assert_eq!(handover_findings(&acked, "2026-11-21T12:00:00Z"), []);
+    // A resolved incident's handovers are history.
+    let resolved = record
+        .replace("status: monitoring\n", "status: resolved\n")
+        .replace(
+            "started_at: 2026-11-20T09:00:00Z\n",
+            "started_at: 2026-11-20T09:00:00Z\nresolved_at: 2026-11-20T11:00:00Z\n",
+        );
+    assert_eq!(handover_findings(&resolved, "2026-11-21T12:00:00Z"), []);
+}
+
+#[test]
+fn ack_within_comes_from_the_severity() {
+    let project = one_record(&open_handover(""));
+    project.file(
+        "rolecall.yaml",
+        "severities:\n  SEV2:\n    required_roles: [incident_manager, tech_lead]\n    ack_within: 1h\n",
+    );
+    let at = |now: &str| {
+        let run = project.run(&[
+            "check", "--format", "json", "--color", "never", "--now", now,
+        ]);
+        findings_of(&parse_report(&run))
+            .into_iter()
+            .filter(|f| f.code == "unacknowledged-handover")
+            .count()
+    };
+    // The handover was at 09:20: an hour later it is still in time.
+    assert_eq!(at("2026-11-20T10:20:00Z"), 0);
+    assert_eq!(at("2026-11-20T10:21:00Z"), 1);
+}
+
+#[test]
+fn ack_before_handover_is_an_error_on_acknowledged_at() {
+    let record = open_handover("      acknowledged_at: 2026-11-20T09:19:00Z\n");
+    assert_eq!(
+        handover_findings(&record, "2026-11-20T09:30:00Z"),
+        [("ack-before-handover".to_owned(), "error".to_owned(), 12, 7)]
     );
 }
 
@@ -634,10 +756,16 @@ fn update_overdue_follows_the_records_own_cadence() {
 }
 
 #[test]
-fn update_overdue_without_communications_sits_on_line_1() {
-    let record = OPEN_SEV2.replace("communications:\n  updates:\n    - at: 2026-11-21T10:30:00Z\n      summary: Investigating.\n", "");
+fn update_overdue_without_communications_sits_on_the_status() {
+    // Not on line 1, which in a record `new` wrote is the schema comment.
+    let record = OPEN_SEV2
+        .replace(
+            "communications:\n  updates:\n    - at: 2026-11-21T10:30:00Z\n      summary: Investigating.\n",
+            "",
+        )
+        .replace("title: Open\n", "# yaml-language-server: $schema=../rolecall.schema.json\ntitle: Open\n");
     let found = findings(&one_record(&record));
-    assert_eq!(places(&found), [("update-overdue", "warning", 1, 1)]);
+    assert_eq!(places(&found), [("update-overdue", "warning", 4, 1)]);
 }
 
 #[test]

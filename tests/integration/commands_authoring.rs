@@ -20,7 +20,9 @@ use crate::check_codes::{check_json, parse_report};
 use crate::harness::{CLEAN_RECORD, NOW, PEOPLE, Project, Run};
 
 mod handover;
+mod ids;
 mod init;
+mod live;
 
 // ---------------------------------------------------------------- helpers
 
@@ -345,7 +347,7 @@ fn titles_survive_yaml_quoting() {
 }
 
 #[test]
-fn new_with_commit_commits_exactly_the_record() {
+fn new_with_commit_commits_the_record_and_its_documents() {
     let project = Project::git();
     project
         .file("people.yaml", PEOPLE)
@@ -359,13 +361,55 @@ fn new_with_commit_commits_exactly_the_record() {
     let before = project.git_ok(&["status", "--porcelain"]);
     let run = new(&project, "Committed", "2026-11-21T11:30:00Z", &["--commit"]);
     run.code(0);
-    assert_mentions(&run, &["created incidents/INC-2026-001.yaml", "committed "]);
-    assert_eq!(committed_paths(&project), ["incidents/INC-2026-001.yaml"]);
+    assert_mentions(
+        &run,
+        &[
+            "created incidents/INC-2026-001.yaml",
+            "rendered ",
+            "committed ",
+        ],
+    );
+    let committed = committed_paths(&project);
+    assert!(
+        committed.contains(&"incidents/INC-2026-001.yaml".to_owned())
+            && committed.contains(&"incidents/INC-2026-001/README.md".to_owned())
+            && committed.contains(&"incidents/README.md".to_owned()),
+        "{committed:?}"
+    );
+    // Every document written was committed: nothing new is left behind.
     assert_eq!(
         project.git_ok(&["log", "-1", "--format=%s"]).trim(),
         "rolecall: new INC-2026-001"
     );
     assert_eq!(project.git_ok(&["status", "--porcelain"]), before);
+}
+
+#[test]
+fn new_says_which_required_roles_are_still_unstaffed() {
+    let project = with_roster();
+    let run = new(
+        &project,
+        "Staffing",
+        "2026-11-21T11:30:00Z",
+        &["--role", "incident_manager=alice"],
+    );
+    run.code(0);
+    assert_mentions(
+        &run,
+        &[
+            "still unstaffed (SEV2 requires them): tech_lead, communications_manager; `rolecall assign INC-2026-001 ROLE PERSON`",
+        ],
+    );
+    // postmortem_owner is required only once resolved: not named yet.
+    assert!(!run.stdout.contains("postmortem_owner"), "{}", run.stdout);
+    let staffed = new(
+        &project,
+        "Staffed",
+        "2026-11-21T11:30:00Z",
+        &["--severity", "SEV4", "--role", "incident_manager=alice"],
+    );
+    staffed.code(0);
+    assert!(!staffed.stdout.contains("unstaffed"), "{}", staffed.stdout);
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod commands_authoring;
 mod commands_reporting;
 mod commit_git;
 mod faults;
+mod friction;
 mod import;
 mod index_order;
 mod kill;

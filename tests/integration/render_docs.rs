@@ -347,7 +347,15 @@ fn a_deleted_generated_section_stays_deleted() {
         .collect();
     assert_eq!(
         names,
-        ["metadata", "summary", "roles", "communications", "actions"]
+        [
+            "metadata",
+            "summary",
+            "roles",
+            "communications",
+            "actions",
+            "trigger",
+            "resolution"
+        ]
     );
 }
 
@@ -390,10 +398,11 @@ fn unbalanced_markers_leave_the_postmortem_untouched() {
         "<!-- rolecall:end roles -->",
         0,
     );
-    // A begin without its end.
+    // A begin without its end (the last section's, so no later begin
+    // is reported first).
     assert_broken_markers_refused(
-        |text| text.replacen("<!-- rolecall:end actions -->\n", "", 1),
-        "<!-- rolecall:begin actions -->",
+        |text| text.replacen("<!-- rolecall:end resolution -->\n", "", 1),
+        "<!-- rolecall:begin resolution -->",
         0,
     );
 }

@@ -202,7 +202,9 @@ fn a_hostile_record_cannot_break_the_documents() {
             "timeline",
             "roles",
             "communications",
-            "actions"
+            "actions",
+            "trigger",
+            "resolution"
         ]
     );
 
@@ -222,7 +224,7 @@ fn an_unclosed_fence_in_a_block_field_cannot_swallow_a_marker() {
     project.file("people.yaml", PEOPLE).record("INC-1", &record);
     render(&project, &[]).code(0);
     let postmortem = project.read("incidents/INC-1/postmortem.md");
-    assert_eq!(markers::sections(&postmortem).expect("markers").len(), 6);
+    assert_eq!(markers::sections(&postmortem).expect("markers").len(), 8);
     let again = render(&project, &[]);
     again.code(0);
     assert!(again.stdout.contains(" 0 written"), "{}", again.stdout);

@@ -74,6 +74,8 @@ pub struct IncidentView {
     pub resolved_at: Option<String>,
     /// Seconds from start to resolution; `None` while open.
     pub duration: Option<i64>,
+    /// Seconds from start to detection; `None` without `detected_at`.
+    pub time_to_detect: Option<i64>,
     pub summary: Option<String>,
     pub impact: Option<String>,
     pub services: Vec<String>,
@@ -154,6 +156,12 @@ impl IncidentView {
                         .duration_since(incident.started_at.value.0)
                         .as_secs()
                 }),
+            time_to_detect: incident.detected_at.as_ref().map(|d| {
+                d.value
+                    .0
+                    .duration_since(incident.started_at.value.0)
+                    .as_secs()
+            }),
             summary: incident.summary.clone(),
             impact: incident.impact.clone(),
             services: incident.services.clone(),

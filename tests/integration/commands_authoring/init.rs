@@ -49,10 +49,9 @@ fn init_starts_a_repository_that_passes_check() {
         "SEV3",
     ]);
     run.code(0);
-    let created = project.read(&format!(
-        "sub/{}",
-        run.stdout.trim().trim_start_matches("created ")
-    ));
+    // The first line names the record (the next ones say what is unstaffed).
+    let first = run.stdout.lines().next().unwrap_or_default();
+    let created = project.read(&format!("sub/{}", first.trim_start_matches("created ")));
     assert!(
         created.starts_with("# yaml-language-server: $schema=../rolecall.schema.json\n"),
         "{created}"
