@@ -14,6 +14,7 @@ pub mod crash_points;
 pub mod error;
 pub mod finding;
 pub mod git;
+pub mod insights;
 pub mod line_endings;
 pub mod load;
 pub mod model;
