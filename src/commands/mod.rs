@@ -7,6 +7,7 @@
 //! `git`, not a command-local helper.
 
 mod actions;
+mod calendar;
 mod check;
 mod completions;
 mod handover;
@@ -15,6 +16,7 @@ mod new;
 pub mod render;
 mod roles;
 mod schema;
+mod stats;
 mod status;
 mod templates;
 
@@ -36,6 +38,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Handover(args) => handover::run(&context, &args),
         Command::Actions(args) => actions::run(&context, &args),
         Command::Roles(args) => roles::run(&context, &args),
+        Command::Stats(args) => stats::run(&context, &args),
+        Command::Calendar(args) => calendar::run(&context, &args),
         Command::Init(args) => init::run(&context, &args),
         Command::Schema(args) => Ok(schema::run(args.kind)),
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&context, &args),

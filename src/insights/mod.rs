@@ -7,6 +7,7 @@
 //! `render::context::insights` turns it into `insights.md`.
 
 mod metric;
+pub mod sheet;
 pub mod workload;
 
 use std::collections::BTreeMap;
@@ -62,6 +63,9 @@ pub struct Insights {
     /// `YYYY-MM` of `started_at` in UTC.
     pub by_month: BTreeMap<String, Group>,
     pub people: Vec<PersonLoad>,
+    /// Incidents per (severity, month), for charts.
+    #[serde(skip)]
+    pub severity_months: BTreeMap<(String, String), usize>,
 }
 
 /// The figures of one group of incidents.
@@ -126,6 +130,7 @@ pub fn compute(
         .collect();
     let mut by_service: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut by_month: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut severity_months: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (i, incident) in incidents.iter().enumerate() {
         by_severity
             .entry(incident.severity.value.clone())
@@ -139,6 +144,9 @@ pub fn compute(
         }
         let month = incident.started_at.value.utc_date().strftime("%Y-%m");
         by_month.entry(month.to_string()).or_default().push(i);
+        *severity_months
+            .entry((incident.severity.value.clone(), month.to_string()))
+            .or_default() += 1;
     }
     let group = |members: &[usize]| Group::of(members.iter().map(|&i| &facts[i]), now.is_some());
     let all: Vec<usize> = (0..incidents.len()).collect();
@@ -160,6 +168,7 @@ pub fn compute(
             .map(|(key, members)| (key.clone(), group(members)))
             .collect(),
         people: workload::people(incidents, config, roster, now),
+        severity_months,
     }
 }
 

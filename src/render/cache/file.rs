@@ -127,6 +127,7 @@ fn kind_word(kind: Kind) -> &'static str {
         Kind::Brief => "brief",
         Kind::Handover => "handover",
         Kind::Postmortem => "postmortem",
+        Kind::Insights => "insights",
     }
 }
 
@@ -137,6 +138,7 @@ fn kind_from_word(word: &str) -> Option<Kind> {
         "brief" => Kind::Brief,
         "handover" => Kind::Handover,
         "postmortem" => Kind::Postmortem,
+        "insights" => Kind::Insights,
         _ => return None,
     })
 }
