@@ -13,6 +13,7 @@ mod commands_reporting;
 mod commit_git;
 mod faults;
 mod index_order;
+mod insights;
 mod kill;
 mod line_endings;
 mod packs;

@@ -1,0 +1,1 @@
+//! `rolecall calendar` (issue 16 point 4).
