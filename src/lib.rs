@@ -6,6 +6,7 @@
 //! documents. Data flows one way: load → check → plan → write → commit.
 
 pub mod blob;
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -133,9 +133,11 @@ impl Changes {
     }
 }
 
-/// Whether `bytes` start with rolecall's header line.
+/// Whether `bytes` start with rolecall's header line (or, for the
+/// calendar, which cannot hold a Markdown comment, its own first lines).
 pub fn is_generated(bytes: &[u8]) -> bool {
     bytes.starts_with(HEADER_PREFIX.as_bytes())
+        || bytes.starts_with(crate::calendar::CALENDAR_PREFIX.as_bytes())
 }
 
 /// What comparing one document found. The change is boxed: a render keeps
@@ -373,7 +375,7 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
                 .filter_map(Result::ok)
                 .filter(|entry| {
                     entry.file_type().is_file()
-                        && entry.file_name().to_string_lossy().ends_with(".md")
+                        && is_document_name(&entry.file_name().to_string_lossy())
                 })
                 .map(|entry| crate::rel_path::relative(root, entry.path()))
                 .filter(|rel| !planned.contains(rel.as_str()))
@@ -386,6 +388,11 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
     candidates
 }
 
+/// The names rolecall's documents have: Markdown, and the calendar.
+fn is_document_name(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".ics")
+}
+
 fn first_line_is_generated(path: &Path) -> bool {
     use std::io::Read as _;
     let mut buffer = [0u8; 64];
@@ -393,7 +400,7 @@ fn first_line_is_generated(path: &Path) -> bool {
         return false;
     };
     let mut filled = 0;
-    while filled < HEADER_PREFIX.len() {
+    while filled < buffer.len() {
         match file.read(&mut buffer[filled..]) {
             Ok(0) | Err(_) => break,
             Ok(n) => filled += n,

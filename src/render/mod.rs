@@ -51,6 +51,8 @@ pub enum Kind {
     /// `insights.md`: figures of every resolved incident, rendered on
     /// every run (it is never cached).
     Insights,
+    /// `calendar.ics`, rendered on every run like the insights.
+    Calendar,
 }
 
 /// One document to produce: where (relative to the project folder,
@@ -157,6 +159,11 @@ where
     }
     if workspace.config.insights {
         let mut document = insights_document(workspace, templates, &base, &output)?;
+        let result = each(&mut document);
+        documents.push((document, Some(result)));
+    }
+    if workspace.config.calendar {
+        let mut document = calendar_document(workspace, &output);
         let result = each(&mut document);
         documents.push((document, Some(result)));
     }
@@ -304,6 +311,23 @@ fn insights_document(
         content: insights_markdown(templates, base, &insights, &header(&source))?,
         incident: None,
     })
+}
+
+/// `<output>/calendar.ics`: every incident's events (SPEC §10.3).
+fn calendar_document(workspace: &Workspace, output: &str) -> Document {
+    let incidents: Vec<&Incident> = workspace.incidents().map(|(_, i)| i).collect();
+    let events = crate::calendar::events(
+        &incidents,
+        &workspace.config,
+        workspace.roster.as_ref(),
+        crate::calendar::Audience::default(),
+    );
+    Document {
+        path: format!("{output}/calendar.ics"),
+        kind: Kind::Calendar,
+        content: crate::calendar::write(&events),
+        incident: None,
+    }
 }
 
 /// `insights.md.tera` for `insights` after `header` (empty for `stats

@@ -128,6 +128,7 @@ fn kind_word(kind: Kind) -> &'static str {
         Kind::Handover => "handover",
         Kind::Postmortem => "postmortem",
         Kind::Insights => "insights",
+        Kind::Calendar => "calendar",
     }
 }
 
@@ -139,6 +140,7 @@ fn kind_from_word(word: &str) -> Option<Kind> {
         "handover" => Kind::Handover,
         "postmortem" => Kind::Postmortem,
         "insights" => Kind::Insights,
+        "calendar" => Kind::Calendar,
         _ => return None,
     })
 }
