@@ -164,10 +164,11 @@ impl Repository {
         let mut found = HashMap::new();
         tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
             if entry.filemode() == i32::from(FileMode::Blob)
-                && let Some(name) = entry
-                    .name()
-                    .ok()
-                    .filter(|n| Path::new(n).extension().is_some_and(|e| e == "md" || e == "ics"))
+                && let Some(name) = entry.name().ok().filter(|n| {
+                    Path::new(n)
+                        .extension()
+                        .is_some_and(|e| e == "md" || e == "ics")
+                })
             {
                 found.insert(format!("{base}{parent}{name}"), blob_id(entry.id()));
             }
