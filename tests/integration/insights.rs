@@ -52,6 +52,7 @@ use serde_json::{Value, json};
 use crate::harness::Project;
 
 mod calendar;
+mod document;
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 
