@@ -390,7 +390,9 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
 
 /// The names rolecall's documents have: Markdown, and the calendar.
 fn is_document_name(name: &str) -> bool {
-    name.ends_with(".md") || name.ends_with(".ics")
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e == "md" || e == "ics")
 }
 
 fn first_line_is_generated(path: &Path) -> bool {
