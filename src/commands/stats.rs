@@ -39,6 +39,7 @@ pub fn run(context: &Context, args: &StatsArgs) -> Result<u8> {
             "--by chooses the sheet of --format csv; the other formats show groups and people together".to_owned(),
         ));
     }
+    warn_unknown_services(context, &workspace, &args.service);
     let now = args.now.unwrap_or_else(|| Instant(jiff::Timestamp::now()));
     let selection = Selection {
         since: args.since,
@@ -76,4 +77,21 @@ pub fn run(context: &Context, args: &StatsArgs) -> Result<u8> {
     };
     crate::print(&text);
     Ok(super::status::left_out_code(&workspace))
+}
+
+/// Says on stderr when a `--service` is named by no record (a typo gives
+/// an empty report, which is not an error), with a did-you-mean.
+fn warn_unknown_services(context: &Context, workspace: &load::Workspace, asked: &[String]) {
+    let known: std::collections::BTreeSet<&str> = workspace
+        .incidents()
+        .flat_map(|(_, incident)| incident.services.iter().map(String::as_str))
+        .collect();
+    for service in asked.iter().filter(|s| !known.contains(s.as_str())) {
+        let help = crate::suggest::did_you_mean(service, known.iter().copied())
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        if !context.output.quiet {
+            eprintln!("warning: no record names the service `{service}`{help}");
+        }
+    }
 }

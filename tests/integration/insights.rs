@@ -352,6 +352,19 @@ fn filters_pick_by_range_severity_and_service() {
     assert_eq!(before_a["incidents"], 0);
     let payments = stats_json(&project, &["--service", "payments"]);
     assert_eq!(payments["incidents"], 2);
+    let typo = project.run(&["stats", "--now", NOW, "--service", "paymnts"]);
+    typo.code(0);
+    assert!(
+        typo.stdout.starts_with("0 incidents counted"),
+        "{}",
+        typo.stdout
+    );
+    assert!(
+        typo.stderr
+            .contains("no record names the service `paymnts`; did you mean `payments`?"),
+        "{}",
+        typo.stderr
+    );
     let sev = stats_json(&project, &["--severity", "SEV1", "--severity", "SEV3"]);
     assert_eq!(sev["incidents"], 3);
 }

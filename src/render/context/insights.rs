@@ -176,3 +176,56 @@ fn count_of(insights: &Insights, severity: &str, month: &str) -> usize {
         .copied()
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::InsightsView;
+    use crate::model::{Config, Incident, record};
+    use crate::yaml::Reader;
+
+    fn incident(severity: &str, started: &str, services: &str) -> Incident {
+        let text = format!(
+            "title: t\nseverity: {severity}\nstatus: resolved\nstarted_at: {started}\nresolved_at: {started}\nservices: [{services}]\n"
+        );
+        let root = crate::yaml::parse(text.as_bytes()).unwrap().unwrap();
+        let mut reader = Reader::new("x.yaml", &text);
+        record::read(&mut reader, &root, "x", &Config::builtin()).unwrap()
+    }
+
+    #[test]
+    fn bars_stack_severities_as_running_totals_largest_first() {
+        let incidents = [
+            incident("SEV1", "2026-10-01T00:00:00Z", "a"),
+            incident("SEV3", "2026-10-02T00:00:00Z", "a, b"),
+            incident("SEV3", "2026-11-01T00:00:00Z", "b"),
+            incident("SEV2", "2026-11-02T00:00:00Z", "b"),
+        ];
+        let refs: Vec<&Incident> = incidents.iter().collect();
+        let insights = crate::insights::compute(&refs, &Config::builtin(), None, None);
+        let view = InsightsView::new(&insights);
+        assert_eq!(view.months, "\"2026-10\", \"2026-11\"");
+        assert_eq!(view.stack_order, "SEV1, SEV2, SEV3");
+        let bars: Vec<(&str, &str)> = view
+            .stacked
+            .iter()
+            .map(|s| (s.label.as_str(), s.counts.as_str()))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                ("SEV1 + SEV2 + SEV3", "2, 2"),
+                ("SEV1 + SEV2", "1, 1"),
+                ("SEV1", "1, 0"),
+            ]
+        );
+        // Every incident resolved at its start: medians of 0 minutes.
+        assert_eq!(view.resolve_medians, "0, 0");
+        let slices: Vec<(&str, usize)> = view
+            .services
+            .iter()
+            .map(|s| (s.name.as_str(), s.count))
+            .collect();
+        assert_eq!(slices, [("a", 2), ("b", 3)]);
+        assert!(!view.overdue_counted);
+    }
+}
