@@ -213,7 +213,8 @@ fn commented_defaults() -> String {
          # commented out; uncomment and change what your team needs.\n\
          # Where records are read:\n\
          incidents: incidents\n\n\
-         # Write insights.md, the figures of resolved incidents, on every render:\n\
+         # On here, off by default: write insights.md, the figures of resolved\n\
+         # incidents, on every render:\n\
          insights: true\n\n",
     );
     for line in DEFAULTS_YAML
