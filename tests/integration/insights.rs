@@ -534,3 +534,30 @@ fn markdown_and_csv_match_their_golden_files() {
         }
     }
 }
+
+#[test]
+fn time_zones_never_come_from_the_machine() {
+    // jiff reads the system database from TZDIR when asked to; rolecall
+    // uses the copy compiled into it, so an empty TZDIR changes nothing.
+    let project = fixture();
+    let empty = project.abs(".no-zoneinfo");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = project.run_env(
+        &["stats", "--now", NOW, "--format", "json"],
+        &[("TZDIR", empty.to_str().unwrap()), ("TZ", "Asia/Tokyo")],
+    );
+    run.code(0);
+    let stats: Value = serde_json::from_str(&run.stdout).unwrap();
+    let frank = stats["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["person"] == "frank")
+        .unwrap();
+    assert_eq!(frank["timezone"], "Europe/Berlin");
+    assert_eq!(frank["roles"]["tech_lead"]["off_hours_minutes"], 0.0);
+    assert_eq!(
+        stats["people"][0]["timezone"], "UTC",
+        "TZ is not the default"
+    );
+}
