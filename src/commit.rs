@@ -105,7 +105,7 @@ pub fn write_and_commit(
             Committed::NoRepository
         });
     };
-    let prefix = repo_prefix(&repo, root);
+    let prefix = repo.project_prefix(root);
     // The lock first: taking it repairs what a killed run left (its
     // `index.lock` included), which the state check would otherwise refuse.
     let lock = repo.lock_run()?;
@@ -394,21 +394,6 @@ fn write<'c>(root: &Path, changes: &'c [Change], stored: Stored<'_>) -> Result<A
         path: root.join(path),
         source,
     })
-}
-
-/// `root` relative to the repository's work tree, as a path prefix.
-pub fn repo_prefix(repo: &Repository, root: &Path) -> String {
-    let Some(workdir) = repo.workdir() else {
-        return String::new();
-    };
-    let (Ok(root), Ok(workdir)) = (root.canonicalize(), workdir.canonicalize()) else {
-        return String::new();
-    };
-    match root.strip_prefix(&workdir) {
-        Ok(rel) if rel.as_os_str().is_empty() => String::new(),
-        Ok(rel) => format!("{}/", crate::rel_path::relative(Path::new(""), rel)),
-        Err(_) => String::new(),
-    }
 }
 
 fn path_change<'c>(prefix: &str, change: &'c Change) -> Result<PathChange<'c>> {

@@ -29,6 +29,10 @@ pub enum Error {
     #[error(transparent)]
     Git(#[from] GitError),
 
+    /// A webhook post failed (after its tries); the message says why.
+    #[error("{0}")]
+    Webhook(String),
+
     /// Git would convert a document in a way rolecall does not reproduce
     /// (an unsupported repository setup).
     #[error("{0}; nothing was written")]

@@ -117,6 +117,44 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
     })
 }
 
+/// Loads the project at `root` with the records given as files held in
+/// memory (paths relative to `root`, and bytes) instead of discovered on
+/// disk, as `notify` reads a revision; the configuration and roster are
+/// read from disk as [`load`] reads them.
+pub fn load_files(
+    root: &Path,
+    config_path: Option<&Path>,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Workspace> {
+    let mut findings = Vec::new();
+    let (config, config_file, config_ok) = load_config(root, config_path, &mut findings)?;
+    let (roster, roster_ok) = load_roster(root, &config, &mut findings)?;
+    let setup_failed = !(config_ok && roster_ok);
+    let mut records = Vec::with_capacity(files.len());
+    for (rel, bytes) in files {
+        let stem = Path::new(&rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (record, found) = read_bytes(&rel, &stem, bytes, &config, setup_failed);
+        if !setup_failed {
+            findings.extend(found);
+        }
+        records.push(record);
+    }
+    Ok(Workspace {
+        root: root.to_owned(),
+        config,
+        config_file,
+        roster,
+        records,
+        findings,
+        setup_failed,
+        skipped_links: Vec::new(),
+        markdown: Vec::new(),
+    })
+}
+
 fn read_file(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|source| Error::Read {
         path: path.to_owned(),

@@ -9,7 +9,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use crate::blob::BlobId;
-use crate::commit::{self, Committed, Uncommitted, UncommittedWrite};
+use crate::commit::{Committed, Uncommitted, UncommittedWrite};
 use crate::error::{Error, Result};
 use crate::git::Repository;
 use crate::line_endings::{Conversion, Eol};
@@ -42,7 +42,7 @@ impl HeadDocuments {
         if repo.is_bare() || repo.workdir().is_none() {
             return Ok(None);
         }
-        let prefix = commit::repo_prefix(&repo, root);
+        let prefix = repo.project_prefix(root);
         let output = output.trim_end_matches('/');
         let folder = if output.is_empty() || output == "." {
             prefix.trim_end_matches('/').to_owned()

@@ -11,8 +11,11 @@ mod calendar;
 mod check;
 mod completions;
 mod handover;
+mod import;
 mod init;
 mod new;
+mod notify;
+mod remind;
 pub mod render;
 mod roles;
 mod schema;
@@ -43,6 +46,9 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Init(args) => init::run(&context, &args),
         Command::Schema(args) => Ok(schema::run(args.kind)),
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&context, &args),
+        Command::Import(args) => import::run(&context, &args),
+        Command::Notify(args) => notify::run(&context, &args),
+        Command::Remind(args) => remind::run(&context, &args),
         Command::Completions(args) => Ok(completions::completions(&args)),
         Command::Man => completions::man(),
     }

@@ -11,7 +11,8 @@ use git2::{Commit, FileMode, ObjectType, Oid, Tree};
 use super::head::Head;
 use super::identity::CommitSignatures;
 use super::index_file::StagedIndex;
-use super::objects::{NewObjects, PACK_THRESHOLD};
+use super::objects::NewObjects;
+use super::planned::{PACK_THRESHOLD, Planned, UncheckedEntries, blob_id, oid};
 use super::{GitError, Repository, git};
 use crate::blob::{Blob, BlobId};
 
@@ -53,13 +54,6 @@ pub struct CommitInfo {
     pub note: Option<String>,
     /// Full id of the commit it was made on (`None` for a root commit).
     pub parent: Option<String>,
-}
-
-/// One change that actually alters HEAD's tree.
-pub(super) struct Planned<'c> {
-    pub(super) path: &'c str,
-    /// Blob id and content, or `None` for a removal.
-    pub(super) blob: Option<(Oid, &'c Blob)>,
 }
 
 impl Repository {
@@ -214,44 +208,6 @@ impl Repository {
     }
 }
 
-/// While one lives, libgit2 does not check that each object a new tree or
-/// index entry names is in the object database (its "strict object
-/// creation", on by default, is back on when the last one is dropped: the
-/// setting is the process's, so holders are counted). A large render's
-/// blobs go into one pack with its trees, written after the trees are made
-/// in memory: checking would find them missing, and for blobs already
-/// stored it would read every header back, mapping whole packs into memory
-/// (70 MB at 10,000 records) at a lookup per document.
-pub(super) struct UncheckedEntries;
-
-/// How many [`UncheckedEntries`] are alive.
-static UNCHECKED_HOLDERS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
-
-impl UncheckedEntries {
-    pub(super) fn new() -> UncheckedEntries {
-        let mut holders = UNCHECKED_HOLDERS
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if *holders == 0 {
-            git2::opts::strict_object_creation(false);
-        }
-        *holders += 1;
-        UncheckedEntries
-    }
-}
-
-impl Drop for UncheckedEntries {
-    fn drop(&mut self) {
-        let mut holders = UNCHECKED_HOLDERS
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *holders -= 1;
-        if *holders == 0 {
-            git2::opts::strict_object_creation(true);
-        }
-    }
-}
-
 /// Writes the tree `base` (the empty tree when `None`) with `planned`
 /// applied into `repo`'s object database; returns its id.
 fn updated_tree(
@@ -334,19 +290,6 @@ fn planned<'c>(
         PathChange::Remove { .. } => None,
     };
     Ok(Some(Planned { path, blob }))
-}
-
-/// A blob id as libgit2's. (`Oid::from_bytes` fails only on a length other
-/// than 20 bytes, which a `BlobId` cannot have.)
-pub(super) fn oid(id: BlobId) -> Oid {
-    Oid::from_bytes(&id.0).unwrap_or(Oid::ZERO_SHA1)
-}
-
-/// A libgit2 id as a blob id.
-pub(super) fn blob_id(id: Oid) -> BlobId {
-    let mut bytes = [0u8; 20];
-    bytes.copy_from_slice(&id.as_bytes()[..20]);
-    BlobId(bytes)
 }
 
 /// What the base tree holds at a path, each folder's tree read once.

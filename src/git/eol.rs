@@ -146,7 +146,7 @@ impl Repository {
     /// the repository has no work tree.
     pub fn line_ending_rules(self, root: &Path) -> Option<LineEndingRules> {
         let workdir = self.workdir()?.to_path_buf();
-        let prefix = project_prefix(&workdir, root);
+        let prefix = self.project_prefix(root);
         let config = self.inner.config().ok();
         let autocrlf = config.as_ref().map_or(AutoCrlf::False, read_autocrlf);
         let core_eol = config
@@ -171,19 +171,6 @@ impl Repository {
                 by_name: HashMap::new(),
             }),
         })
-    }
-}
-
-/// `root` relative to the work tree, as a path prefix (`""` at its top).
-fn project_prefix(workdir: &Path, root: &Path) -> String {
-    let (Ok(root), Ok(workdir)) = (root.canonicalize(), workdir.canonicalize()) else {
-        return String::new();
-    };
-    match root.strip_prefix(&workdir) {
-        Ok(rel) if !rel.as_os_str().is_empty() => {
-            format!("{}/", crate::rel_path::relative(Path::new(""), rel))
-        }
-        _ => String::new(),
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use git2::{Commit, ErrorCode, FileMode, ObjectType, Oid, Tree, TreeWalkMode, TreeWalkResult};
 
-use super::commit::{blob_id, oid};
+use super::planned::{blob_id, oid};
 use super::{GitError, Repository, git};
 use crate::blob::BlobId;
 

@@ -14,9 +14,8 @@ use std::path::Path;
 use git2::{FileMode, IndexEntry, IndexTime, Oid};
 use rayon::prelude::*;
 
-use super::commit::{Planned, UncheckedEntries};
 use super::index_file::StagedIndex;
-use super::objects::PACK_THRESHOLD;
+use super::planned::{PACK_THRESHOLD, Planned, UncheckedEntries};
 use super::{GitError, Repository, git};
 use crate::blob::{Blob, BlobId};
 use crate::line_endings::Conversion;

@@ -13,7 +13,8 @@
 //! writing the new objects (one `pack`, with its `pack_index`, for a large
 //! commit), `head` moving the branch and `index` refreshing the committed
 //! paths' index entries; `changed` lists the paths changed since a revision;
-//! `eol` reads git's line-ending rules.
+//! `revision` reads the files a revision holds; `eol` reads git's
+//! line-ending rules.
 
 mod changed;
 mod commit;
@@ -26,6 +27,8 @@ mod index_file;
 mod objects;
 mod pack;
 mod pack_index;
+mod planned;
+mod revision;
 mod run_lock;
 mod sign;
 mod state;
@@ -44,6 +47,7 @@ use error::git;
 pub use head::HeadState;
 pub use identity::{CommitSignatures, Identity};
 pub use index::Written;
+pub use revision::TreeFile;
 pub use run_lock::RunLock;
 
 /// A git repository with a work tree (or bare).
@@ -96,6 +100,24 @@ impl Repository {
     /// Work tree root (`None` for a bare repository).
     pub fn workdir(&self) -> Option<&Path> {
         self.inner.workdir()
+    }
+
+    /// The project folder `root` relative to the work tree, as a path
+    /// prefix (`""` at the top, else ending in `/`; `""` also when there is
+    /// no work tree or `root` lies outside it).
+    pub fn project_prefix(&self, root: &Path) -> String {
+        let Some(workdir) = self.workdir() else {
+            return String::new();
+        };
+        let (Ok(root), Ok(workdir)) = (root.canonicalize(), workdir.canonicalize()) else {
+            return String::new();
+        };
+        match root.strip_prefix(&workdir) {
+            Ok(rel) if !rel.as_os_str().is_empty() => {
+                format!("{}/", crate::rel_path::relative(Path::new(""), rel))
+            }
+            _ => String::new(),
+        }
     }
 
     /// The `.git` directory (of this work tree, for linked work trees).

@@ -11,13 +11,9 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, OdbLookupFlags, Oid};
 
-use super::commit::{Planned, oid};
+use super::planned::{PACK_THRESHOLD, Planned, oid};
 use super::{GitError, Repository, git, pack, pack_index, run_lock};
 use crate::blob::{Blob, BlobId, Level};
-
-/// A commit of more than this many paths puts its new objects into one pack
-/// instead of loose objects.
-pub(super) const PACK_THRESHOLD: usize = 1000;
 
 /// What a `.keep` file rolecall holds says (git shows it as the reason).
 const KEEP_REASON: &[u8] = b"rolecall: held until its commit's ref has moved\n";

@@ -14,6 +14,7 @@ pub mod files;
 pub mod markdown;
 pub mod markers;
 pub mod templates;
+pub(crate) mod time_format;
 
 use rayon::prelude::*;
 use templates::Context;

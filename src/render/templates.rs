@@ -12,7 +12,7 @@ use tera::{ArgFromValue, Kwargs, State, Tera, TeraResult};
 pub use tera::{Context, Value};
 use walkdir::WalkDir;
 
-use super::{context, markdown};
+use super::{markdown, time_format};
 use crate::model::{Instant, Roster};
 
 /// The built-in templates: (name, source).
@@ -436,11 +436,11 @@ fn link(url: &str, text: &str) -> String {
 
 /// `2026-11-20T09:14:00Z` → `2026-11-20 09:14 UTC`; anything else as is.
 fn utc(text: &str) -> Value {
-    if let Some(shown) = context::time::prose_of_rfc3339(text) {
+    if let Some(shown) = time_format::prose_of_rfc3339(text) {
         return Value::from(std::str::from_utf8(&shown).unwrap_or_default());
     }
     match Instant::parse(text) {
-        Ok(at) => Value::from(context::time::prose(at)),
+        Ok(at) => Value::from(time_format::prose(at)),
         Err(_) => Value::from(markdown::escape_inline(text)),
     }
 }

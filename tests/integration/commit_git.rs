@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 use std::process::{Child, Stdio};
 
 use walkdir::WalkDir;
@@ -103,31 +102,16 @@ fn folders(project: &Project) -> Vec<String> {
         .collect()
 }
 
-/// Temporary files rolecall may have left anywhere, `.git` included.
-fn leftovers(project: &Project) -> Vec<String> {
-    let mut found: Vec<String> = WalkDir::new(project.path())
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| is_temporary(e.path()))
-        .map(|e| e.path().to_string_lossy().into_owned())
-        .collect();
-    if project.exists(".git/rolecall.lock") {
-        found.push(".git/rolecall.lock".to_owned());
-    }
-    found
-}
-
-/// Whether `path` is one of rolecall's temporary files, `.rolecall-*.tmp`.
-fn is_temporary(path: &Path) -> bool {
-    let named = path
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with(".rolecall-"));
-    named && path.extension().is_some_and(|e| e == "tmp")
-}
-
 /// No rendered document exists.
 #[track_caller]
 fn assert_nothing_written(project: &Project) {
+    assert_nothing_written_but(project, &[]);
+}
+
+/// [`assert_nothing_written`] while the test itself holds the lock files
+/// `held` (paths below the project).
+#[track_caller]
+fn assert_nothing_written_but(project: &Project, held: &[&str]) {
     for document in DOCUMENTS {
         assert!(!project.exists(document), "{document} was written");
     }
@@ -135,7 +119,11 @@ fn assert_nothing_written(project: &Project) {
         !project.exists("incidents/INC-2026-001"),
         "a folder was created"
     );
-    assert_eq!(leftovers(project), Vec::<String>::new());
+    let held: Vec<String> = held
+        .iter()
+        .map(|p| project.abs(p).display().to_string())
+        .collect();
+    assert_eq!(project.leftovers(), held);
 }
 
 /// The line of `stdout` that starts with `committed `.
@@ -520,7 +508,7 @@ fn commit_refuses_while_the_index_is_locked() {
     let run = project.run(&["render"]);
     run.code(2);
     assert!(run.stderr.contains("index.lock"), "{}", run.stderr);
-    assert_nothing_written(&project);
+    assert_nothing_written_but(&project, &[".git/index.lock"]);
     assert_eq!(
         project.read(".git/index.lock"),
         "held by another git process\n"
@@ -595,8 +583,8 @@ fn commit_failure_removes_new_documents_and_their_folders() {
     assert_eq!(head(&project), before);
     assert_eq!(snapshot(&project), files_before);
     assert_eq!(folders(&project), folders_before);
-    assert_eq!(leftovers(&project), Vec::<String>::new());
     fs::remove_file(project.abs(".git/refs/heads/main.lock")).expect("unlock");
+    assert_eq!(project.leftovers(), Vec::<String>::new());
     assert_eq!(status(&project), status_before);
     assert_fsck_clean(&project);
 }
@@ -626,8 +614,8 @@ fn commit_failure_restores_updated_and_removed_documents() {
         modes_before,
         "permissions are restored too"
     );
-    assert_eq!(leftovers(&project), Vec::<String>::new());
     fs::remove_file(project.abs(".git/refs/heads/main.lock")).expect("unlock");
+    assert_eq!(project.leftovers(), Vec::<String>::new());
     assert_eq!(status(&project), status_before);
     // Once git lets go, the same render goes through.
     project.run(&["render"]).code(0);
@@ -650,7 +638,7 @@ fn an_index_that_cannot_be_read_stops_the_render_before_writing() {
     assert_eq!(head(&project), before);
     assert_nothing_written(&project);
     fs::remove_dir(project.abs(".git/index")).expect("unblock the index");
-    assert_eq!(leftovers(&project), Vec::<String>::new());
+    assert_eq!(project.leftovers(), Vec::<String>::new());
 }
 
 /// Unix permission bits of every file outside `.git`.
@@ -717,7 +705,7 @@ fn assert_consistent(project: &Project, before: &str, round: usize) {
     assert_eq!(status(project), "", "round {round}");
     assert_fsck_clean(project);
     project.run(&["render", "--check"]).code(0);
-    assert_eq!(leftovers(project), Vec::<String>::new(), "round {round}");
+    assert_eq!(project.leftovers(), Vec::<String>::new(), "round {round}");
 }
 
 #[test]

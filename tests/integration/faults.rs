@@ -107,25 +107,6 @@ fn mode(metadata: &fs::Metadata) -> u32 {
     u32::from(metadata.permissions().readonly())
 }
 
-/// What a run may leave behind by mistake: rolecall's temporary files
-/// anywhere, and lock files in `.git`.
-fn leftovers(project: &Project) -> Vec<String> {
-    WalkDir::new(project.path())
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy();
-            let in_git = e
-                .path()
-                .strip_prefix(project.path())
-                .is_ok_and(|rel| rel.starts_with(".git"));
-            let temporary = name.starts_with(".rolecall-") && name.ends_with(".tmp");
-            temporary || (in_git && name.ends_with(".lock"))
-        })
-        .map(|e| e.path().to_string_lossy().into_owned())
-        .collect()
-}
-
 /// Asserts that `run` failed with exit 2 naming `path`, and changed nothing.
 #[track_caller]
 fn assert_failed_cleanly(project: &Project, run: &Run, path: &str, before: &State, what: &str) {
@@ -146,7 +127,7 @@ fn assert_failed_cleanly(project: &Project, run: &Run, path: &str, before: &Stat
         run.stdout
     );
     assert_eq!(
-        leftovers(project),
+        project.leftovers(),
         Vec::<String>::new(),
         "{what}: leftovers"
     );
@@ -271,7 +252,7 @@ fn faults_at_every_step_of_an_update_leave_everything_as_it_was() {
     assert_eq!(state(&project).status, before.status);
     assert!(!project.exists(&format!("incidents/{DROPPED}")));
     assert!(!project.exists(&format!("incidents/{KEPT}/handovers")));
-    assert_eq!(leftovers(&project), Vec::<String>::new());
+    assert_eq!(project.leftovers(), Vec::<String>::new());
     assert_fsck_clean(&project);
     project.run(&["render", "--check"]).code(0);
 }
@@ -307,7 +288,7 @@ fn faults_at_every_step_of_a_first_render_leave_no_file_or_folder() {
         "a root commit"
     );
     assert_eq!(committed_paths(&project).len(), count);
-    assert_eq!(leftovers(&project), Vec::<String>::new());
+    assert_eq!(project.leftovers(), Vec::<String>::new());
     assert_fsck_clean(&project);
     project.run(&["render", "--check"]).code(0);
 }
@@ -386,7 +367,7 @@ fn faults_while_restoring_are_reported_by_name() {
     let warning = format!("could not put {} back", project.abs(last).display());
     assert!(run.stderr.contains(&warning), "{}", run.stderr);
     assert!(run.stderr.contains("injected fault"), "{}", run.stderr);
-    assert_eq!(leftovers(&project), Vec::<String>::new());
+    assert_eq!(project.leftovers(), Vec::<String>::new());
 }
 
 /// A template change (and a new title) rewrites every document, whose old contents a run
@@ -445,7 +426,7 @@ fn faults_while_rewriting_every_document_put_back_committed_and_edited_ones() {
     assert!(project.read(&postmortem).contains("\nWritten by hand.\n"));
     assert!(project.read(&overview).contains("Template changed."));
     assert_eq!(committed_paths(&project).len(), documents);
-    assert_eq!(leftovers(&project), Vec::<String>::new());
+    assert_eq!(project.leftovers(), Vec::<String>::new());
     assert_fsck_clean(&project);
     project.run(&["render", "--check"]).code(0);
 }

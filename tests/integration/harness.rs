@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tempfile::TempDir;
+use walkdir::WalkDir;
 
 /// A temporary project folder.
 pub struct Project {
@@ -126,6 +127,29 @@ impl Project {
         project.git_ok(&["config", "user.name", "Test User"]);
         project.git_ok(&["config", "user.email", "test@example.com"]);
         project
+    }
+
+    /// What a run may leave behind by mistake: rolecall's temporary files
+    /// (`.rolecall-*.tmp`) anywhere, and in `.git` lock files (the run lock
+    /// among them), journals and half-written index or cache files.
+    pub fn leftovers(&self) -> Vec<String> {
+        let mut found: Vec<String> = WalkDir::new(self.path())
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy();
+                let rel = e.path().strip_prefix(self.path()).unwrap_or(e.path());
+                let in_git = rel.starts_with(".git");
+                (name.starts_with(".rolecall-") && name.ends_with(".tmp"))
+                    || (in_git && name.ends_with(".lock"))
+                    || (in_git && name.contains("rolecall_"))
+                    || (in_git && name.starts_with("index.new"))
+                    || (in_git && name.starts_with("render-cache.tmp"))
+            })
+            .map(|e| e.path().display().to_string())
+            .collect();
+        found.sort();
+        found
     }
 
     pub fn path(&self) -> &Path {

@@ -11,8 +11,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use walkdir::WalkDir;
-
 use crate::harness::{CLEAN_RECORD, HANDED_OVER, PEOPLE, Project};
 
 /// Whether the crash points are compiled into the binary under test.
@@ -103,29 +101,10 @@ fn status(project: &Project) -> String {
     project.git_ok(&["status", "--porcelain", "--untracked-files=all"])
 }
 
-/// rolecall's temporary files and locks anywhere in the project.
-fn leftovers(project: &Project) -> Vec<String> {
-    WalkDir::new(project.path())
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy();
-            let rel = e.path().strip_prefix(project.path()).unwrap_or(e.path());
-            let in_git = rel.starts_with(".git");
-            (name.starts_with(".rolecall-") && name.ends_with(".tmp"))
-                || (in_git && name.ends_with(".lock"))
-                || (in_git && name.contains("rolecall_"))
-                || (in_git && name.starts_with("index.new"))
-                || (in_git && name.starts_with("render-cache.tmp"))
-        })
-        .map(|e| e.path().display().to_string())
-        .collect()
-}
-
 #[track_caller]
 fn assert_no_leftovers(project: &Project, what: &str) {
     assert_eq!(
-        leftovers(project),
+        project.leftovers(),
         Vec::<String>::new(),
         "{what}: temporaries or locks left"
     );
@@ -344,7 +323,7 @@ fn temporaries_of_a_killed_run_are_removed_by_the_next_run_only() {
         "{}",
         run.stderr
     );
-    let left = leftovers(&project);
+    let left = project.leftovers();
     assert!(
         left.iter()
             .any(|p| p.rsplit_once('.').is_some_and(|(_, ext)| ext == "tmp")),
@@ -352,7 +331,7 @@ fn temporaries_of_a_killed_run_are_removed_by_the_next_run_only() {
     );
     // Reading commands leave them alone; the next writing run removes them.
     project.run(&["render", "--check"]).code(1);
-    assert_eq!(leftovers(&project), left);
+    assert_eq!(project.leftovers(), left);
     project.run(&["render"]).code(0);
     assert_no_leftovers(&project, "after the next render");
     assert!(!Path::new(&left[0]).exists());

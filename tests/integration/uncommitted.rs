@@ -203,3 +203,58 @@ fn a_document_reverted_in_head_is_committed_again() {
     assert_eq!(project.git_ok(&["show", &format!("HEAD:{path}")]), rendered);
     project.run(&["render", "--check"]).code(0);
 }
+
+#[test]
+fn an_uncommitted_postmortem_commits_its_generated_sections_never_the_writing() {
+    // A person writes in the postmortem and does not commit; the record
+    // changes and a `--no-commit` render refreshes the generated sections.
+    // The next render commits HEAD's postmortem with the new sections, and
+    // leaves the person's writing uncommitted in the file.
+    let project = repo();
+    project.run(&["render"]).code(0);
+    let postmortem = "incidents/INC-2026-001/postmortem.md";
+    let writing = "\n## What we learned\n\nThe pool needs an alert.\n";
+    let mut text = project.read(postmortem);
+    text.push_str(writing);
+    project.file(postmortem, &text);
+    project.record(
+        ID,
+        &HANDED_OVER.replace("title: Clean record", "title: Pool exhausted"),
+    );
+    let record = format!("incidents/{ID}.yaml");
+    project.git_ok(&["commit", "-q", "-m", "retitle", "--", &record]);
+    project.run(&["render", "--no-commit"]).code(0);
+    let on_disk = project.read(postmortem);
+    assert!(on_disk.contains("| Title | Pool exhausted |"), "{on_disk}");
+    assert!(on_disk.contains(writing), "{on_disk}");
+
+    let check = project.run(&["render", "--check"]);
+    check.code(1);
+    assert!(check.stdout.contains(postmortem), "{}", check.stdout);
+    project.run(&["render"]).code(0);
+    let committed = project.git_ok(&["show", &format!("HEAD:{postmortem}")]);
+    assert!(
+        committed.contains("| Title | Pool exhausted |"),
+        "{committed}"
+    );
+    assert!(
+        !committed.contains("The pool needs an alert."),
+        "{committed}"
+    );
+    assert_eq!(
+        project.read(postmortem),
+        on_disk,
+        "the file is left as it was"
+    );
+    assert_eq!(
+        project.git_ok(&["status", "--porcelain"]),
+        format!(" M {postmortem}\n"),
+        "only the person's writing is uncommitted"
+    );
+
+    // What remains is the person's alone: nothing more to commit.
+    let before = head(&project);
+    project.run(&["render", "--check"]).code(0);
+    project.run(&["render"]).code(0);
+    assert_eq!(head(&project), before);
+}

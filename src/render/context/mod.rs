@@ -6,7 +6,6 @@
 mod handovers;
 pub mod insights;
 mod roles;
-pub(crate) mod time;
 
 use super::templates::Value;
 use serde::Serialize;
@@ -105,11 +104,11 @@ pub struct IncidentView {
 }
 
 pub(super) fn ts(at: Instant) -> String {
-    time::rfc3339(at)
+    super::time_format::rfc3339(at)
 }
 
 pub(super) fn chart_time(at: Instant) -> String {
-    time::chart(at)
+    super::time_format::chart(at)
 }
 
 impl IncidentView {
