@@ -13,6 +13,8 @@
 #   floor-tree    the same into rolecall's spanned tree (rolecall::yaml::parse,
 #                 the line reader for block-style records)
 #   check         `rolecall check` on the records-only repository
+#   stats         `rolecall stats --format json` on the same repository
+#                 (SPEC §10.2; the budget is 1.2× check)
 #   check-docs    `rolecall check` once the documents are rendered and committed
 #   render-fresh  `rolecall render` from the records-only commit: every
 #                 document written and committed (each run starts from a
@@ -107,6 +109,8 @@ for n in "${sizes[@]}"; do
     time_case floor-tree "$n" --warmup "$warmup" --runs "$runs" "$floor $repo tree"
     time_case check "$n" --warmup "$warmup" --runs "$runs" "$bin -C $repo check"
     check_kb=$(peak_kb "$bin" -C "$repo" check)
+    time_case stats "$n" --warmup "$warmup" --runs "$runs" \
+        "$bin -C $repo stats --now 2026-12-01T00:00:00Z --format json"
 
     time_case render-fresh "$n" --runs "$fresh_runs" --prepare "$from_records && sleep $settle" \
         "$bin -C $repo render"
@@ -170,6 +174,8 @@ awk -F'\t' -v sizes="${sizes[*]}" '
                 n, mean[n, "check"] / mean[n, "floor-value"], cpu[n, "check"] / cpu[n, "floor-value"], \
                 mean[n, "check"] / mean[n, "floor-events"], cpu[n, "check"] / cpu[n, "floor-events"], \
                 mean[n, "check"] / mean[n, "floor-tree"], cpu[n, "check"] / cpu[n, "floor-tree"]
+            printf "N=%s: stats/check %.2f× wall, %.2f× CPU (budget 1.20×)\n", \
+                n, mean[n, "stats"] / mean[n, "check"], cpu[n, "stats"] / cpu[n, "check"]
             printf "N=%s: peak memory: check %.0f MB, render-fresh %.0f MB, render-same %.0f MB\n", \
                 n, check_mb[n], fresh_mb[n], same_mb[n]
         }

@@ -101,6 +101,12 @@ pub enum Command {
     /// Show the role catalogue in effect.
     #[command(after_help = ROLES_EXAMPLES)]
     Roles(RolesArgs),
+    /// How the team is doing: time to detect, assemble, mitigate, resolve; workload.
+    #[command(after_help = STATS_EXAMPLES)]
+    Stats(StatsArgs),
+    /// Print an iCalendar feed of shifts, postmortem meetings and due dates.
+    #[command(after_help = CALENDAR_EXAMPLES)]
+    Calendar(CalendarArgs),
     /// Start a repository: configuration, roster, an example, a CI workflow.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
@@ -178,6 +184,55 @@ pub struct ActionsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Count incidents that started on or after this date (YYYY-MM-DD, UTC) or moment.
+    #[arg(long, value_name = "DATE", value_parser = parse_bound)]
+    pub since: Option<Instant>,
+    /// Count incidents that started before this date (YYYY-MM-DD, UTC) or moment.
+    #[arg(long, value_name = "DATE", value_parser = parse_bound)]
+    pub until: Option<Instant>,
+    /// Treat this moment as now (RFC 3339): it ends open shifts and decides what is overdue.
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+    pub now: Option<Instant>,
+    /// Only incidents of this severity (repeatable).
+    #[arg(long, value_name = "SEVERITY")]
+    pub severity: Vec<String>,
+    /// Only incidents that name this service (repeatable).
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
+    pub format: StatsFormat,
+    /// Which sheet `--format csv` writes.
+    #[arg(long, value_enum, default_value_t = StatsSheet::Group)]
+    pub by: StatsSheet,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Human,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatsSheet {
+    /// One row per group: overall, each severity, service and month.
+    Group,
+    /// One row per person and role: shift minutes, off-hours, handovers.
+    Person,
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// Only what concerns this person (roster key): their shifts,
+    /// meetings of postmortems they attend, what they owe.
+    #[arg(long, value_name = "KEY")]
+    pub person: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -372,6 +427,17 @@ Examples:
   rolecall roles
   rolecall roles --format json";
 
+const STATS_EXAMPLES: &str = "\
+Examples:
+  rolecall stats
+  rolecall stats --since 2026-01-01 --until 2026-07-01 --severity SEV1
+  rolecall stats --format csv --by person --since 2026-11-01 --until 2026-12-01 > on-call.csv";
+
+const CALENDAR_EXAMPLES: &str = "\
+Examples:
+  rolecall calendar > incidents.ics
+  rolecall calendar --person alice > alice.ics";
+
 const INIT_EXAMPLES: &str = "\
 Examples:
   rolecall init
@@ -497,6 +563,20 @@ pub fn parse_assignment(text: &str) -> Result<(String, String), String> {
             "expected ROLE=PERSON, like incident_manager=alice, found `{text}`"
         )),
     }
+}
+
+/// Parses `--since` and `--until`: a date (midnight UTC) or a moment.
+pub fn parse_bound(text: &str) -> Result<Instant, String> {
+    if let Ok(day) = crate::model::Day::parse(text) {
+        return day
+            .0
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map(|z| Instant(z.timestamp()))
+            .map_err(|e| e.to_string());
+    }
+    parse_instant(text).map_err(|_| {
+        format!("`{text}` is not a date or timestamp; write it like `2026-11-01` or `2026-11-01T00:00:00Z`")
+    })
 }
 
 /// Parses `--timeout`.

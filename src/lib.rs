@@ -6,6 +6,7 @@
 //! documents. Data flows one way: load → check → plan → write → commit.
 
 pub mod blob;
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -17,6 +18,7 @@ pub mod finding;
 pub mod git;
 pub mod http;
 pub mod import;
+pub mod insights;
 pub mod line_endings;
 pub mod load;
 pub mod model;

@@ -47,7 +47,7 @@ pub struct Workspace {
     pub setup_failed: bool,
     /// Symbolic links skipped during discovery (for `-v`).
     pub skipped_links: Vec<String>,
-    /// The Markdown files discovery passed on its way (relative to `root`,
+    /// The documents (Markdown, and `.ics` calendars) discovery passed on its way (relative to `root`,
     /// sorted; links and hidden entries left out): where `render` looks for
     /// stale documents when they sit beside the records.
     pub markdown: Vec<String>,
@@ -440,7 +440,7 @@ fn discover_below(root: &Path, path: &Path) -> Result<Found> {
             found
                 .records
                 .push((relative(root, entry.path()), entry.into_path()));
-        } else if name.ends_with(".md") {
+        } else if name.ends_with(".md") || name.ends_with(".ics") {
             found.markdown.push(relative(root, entry.path()));
         }
     }

@@ -144,7 +144,9 @@ impl HeadDocuments {
             None => recorded.collect(),
         };
         candidates.retain(|path| {
-            Path::new(path).extension().is_some_and(|e| e == "md")
+            Path::new(path)
+                .extension()
+                .is_some_and(|e| e == "md" || e == "ics")
                 && !planned.contains(path)
                 && !removing.contains(path)
                 && in_scope(path, scope)
@@ -156,7 +158,10 @@ impl HeadDocuments {
         let mut removed = Vec::new();
         for (path, head) in candidates.into_iter().zip(heads) {
             if let Some(id) = head
-                && self.repo.blob_starts_with(id, HEADER_PREFIX.as_bytes())?
+                && (self.repo.blob_starts_with(id, HEADER_PREFIX.as_bytes())?
+                    || self
+                        .repo
+                        .blob_starts_with(id, crate::calendar::CALENDAR_PREFIX.as_bytes())?)
             {
                 removed.push(path.to_owned());
             }

@@ -1,4 +1,5 @@
-//! Time rules: `status-mismatch`, `time-order`, `timeline-order`,
+//! Time rules: `status-mismatch`, `time-order` (detection, mitigation and
+//! resolution against the start, mitigation against resolution), `timeline-order`,
 //! `update-gap`, `update-overdue`, `postmortem-due-late`,
 //! `postmortem-overdue` and `action-overdue`.
 
@@ -47,6 +48,7 @@ fn status_and_order(subject: &mut Subject<'_>) {
     for (key, value) in [
         ("resolved_at", &incident.resolved_at),
         ("detected_at", &incident.detected_at),
+        ("mitigated_at", &incident.mitigated_at),
     ] {
         if let Some(at) = value.as_ref().filter(|at| at.value < started) {
             subject.push(
@@ -55,6 +57,20 @@ fn status_and_order(subject: &mut Subject<'_>) {
                 format!("`{key}` ({}) is before `started_at` ({started})", at.value),
             );
         }
+    }
+    if let (Some(mitigated), Some(resolved)) = (&incident.mitigated_at, &incident.resolved_at)
+        && mitigated.value > resolved.value
+    {
+        subject
+            .push(
+                Code::TimeOrder,
+                mitigated.pos,
+                format!(
+                    "`mitigated_at` ({}) is after `resolved_at` ({})",
+                    mitigated.value, resolved.value
+                ),
+            )
+            .help = Some("an incident is mitigated at the latest when it is resolved".to_owned());
     }
 }
 

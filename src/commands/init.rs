@@ -212,13 +212,16 @@ fn commented_defaults() -> String {
         "# rolecall configuration. Every setting below is the built-in default,\n\
          # commented out; uncomment and change what your team needs.\n\
          # Where records are read:\n\
-         incidents: incidents\n\n",
+         incidents: incidents\n\n\
+         # On here, off by default: write insights.md, the figures of resolved\n\
+         # incidents, on every render:\n\
+         insights: true\n\n",
     );
     for line in DEFAULTS_YAML
         .lines()
         .skip_while(|l| l.starts_with('#') || l.is_empty())
     {
-        if line.starts_with("incidents:") {
+        if line.starts_with("incidents:") || line.starts_with("insights:") {
             continue;
         }
         if line.is_empty() {

@@ -11,6 +11,7 @@ mod action;
 mod actions;
 mod assign;
 mod authoring;
+mod calendar;
 mod check;
 mod completions;
 mod handover;
@@ -25,6 +26,7 @@ mod resolve;
 mod roles;
 mod schema;
 mod set;
+mod stats;
 mod status;
 mod templates;
 mod update;
@@ -54,6 +56,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Command::Action(command) => action::run(&context, &command),
         Command::Actions(args) => actions::run(&context, &args),
         Command::Roles(args) => roles::run(&context, &args),
+        Command::Stats(args) => stats::run(&context, &args),
+        Command::Calendar(args) => calendar::run(&context, &args),
         Command::Init(args) => init::run(&context, &args),
         Command::Schema(args) => Ok(schema::run(args.kind)),
         Command::Templates(TemplatesCommand::Export(args)) => templates::export(&context, &args),

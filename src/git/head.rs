@@ -136,7 +136,7 @@ impl Repository {
         }
     }
 
-    /// Every Markdown file (`*.md`) HEAD's tree holds below `folder`
+    /// Every Markdown file (`*.md`) and calendar (`*.ics`) HEAD's tree holds below `folder`
     /// (repository-relative, `""` for the top), by repository path.
     pub fn head_markdown(&self, folder: &str) -> Result<HashMap<String, BlobId>, GitError> {
         let head = self.read_head()?;
@@ -164,10 +164,11 @@ impl Repository {
         let mut found = HashMap::new();
         tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
             if entry.filemode() == i32::from(FileMode::Blob)
-                && let Some(name) = entry
-                    .name()
-                    .ok()
-                    .filter(|n| Path::new(n).extension().is_some_and(|e| e == "md"))
+                && let Some(name) = entry.name().ok().filter(|n| {
+                    Path::new(n)
+                        .extension()
+                        .is_some_and(|e| e == "md" || e == "ics")
+                })
             {
                 found.insert(format!("{base}{parent}{name}"), blob_id(entry.id()));
             }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::is_valid_key;
 use super::time::{Day, Span};
+use super::timezone::Zone;
 use crate::finding::{Code, Finding};
 use crate::yaml::{At, Fields, Pos, Reader, SNode};
 
@@ -110,6 +111,14 @@ pub struct Config {
     pub separate_roles: Vec<Vec<At<String>>>,
     /// Days skipped when counting business days.
     pub holidays: Vec<Day>,
+    /// IANA time zone of people whose roster entry names none (for
+    /// off-hours). Default: UTC.
+    #[schemars(with = "Option<Zone>")]
+    pub timezone: Zone,
+    /// Whether `render` writes `insights.md` into the output folder.
+    pub insights: bool,
+    /// Whether `render` writes `calendar.ics` into the output folder.
+    pub calendar: bool,
 }
 
 const CONFIG_KEYS: &[&str] = &[
@@ -121,6 +130,9 @@ const CONFIG_KEYS: &[&str] = &[
     "severities",
     "separate_roles",
     "holidays",
+    "timezone",
+    "insights",
+    "calendar",
 ];
 const ROLE_KEYS: &[&str] = &[
     "name",
@@ -158,6 +170,9 @@ impl Config {
             severities: IndexMap::new(),
             separate_roles: Vec::new(),
             holidays: Vec::new(),
+            timezone: Zone::utc(),
+            insights: false,
+            calendar: false,
         };
         match parsed {
             Some(root) => merge(&mut reader, empty.clone(), &root).unwrap_or(empty),
@@ -225,6 +240,17 @@ fn merge(r: &mut Reader<'_>, mut config: Config, root: &SNode) -> Option<Config>
         r.list(pos, node, "holidays", Reader::day)
     }) {
         config.holidays = days.value;
+    }
+    if let Some(Some(zone)) = r.optional(&fields, "timezone", Reader::zone) {
+        config.timezone = zone.value;
+    }
+    for (key, target) in [
+        ("insights", &mut config.insights),
+        ("calendar", &mut config.calendar),
+    ] {
+        if let Some(Some(value)) = r.optional(&fields, key, Reader::boolean) {
+            *target = value.value;
+        }
     }
     Some(config)
 }

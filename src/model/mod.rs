@@ -8,11 +8,13 @@ pub mod config;
 pub mod record;
 pub mod roster;
 pub mod time;
+pub mod timezone;
 
 pub use config::{Config, RequiredFrom, RoleDef, SeverityDef};
 pub use record::{Action, Incident, RoleAssignment, Shift, Status};
 pub use roster::{Person, Roster};
 pub use time::{Day, Instant, Span};
+pub use timezone::Zone;
 
 /// The rule for ids and for keys that may become path segments (SPEC §2):
 /// 1–64 characters of `A-Z a-z 0-9 . _ -`, starting with a letter or digit.

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::config::KEY_RULE;
 use super::is_valid_key;
+use super::timezone::Zone;
 use crate::yaml::{Pos, Reader, SNode};
 
 /// One person of the roster.
@@ -21,6 +22,8 @@ pub struct Person {
     pub contact: Option<String>,
     pub email: Option<String>,
     pub team: Option<String>,
+    /// IANA time zone for off-hours counting; default: the configuration's.
+    pub timezone: Option<Zone>,
 }
 
 impl Person {
@@ -38,7 +41,7 @@ pub struct Roster {
     pub people: IndexMap<String, Person>,
 }
 
-const PERSON_KEYS: &[&str] = &["name", "contact", "email", "team"];
+const PERSON_KEYS: &[&str] = &["name", "contact", "email", "team", "timezone"];
 
 impl Roster {
     /// Reads `people.yaml`; `None` when it has errors.
@@ -60,7 +63,9 @@ impl Roster {
             let contact = r.optional(&fields, "contact", Reader::text);
             let email = r.optional(&fields, "email", Reader::text);
             let team = r.optional(&fields, "team", Reader::text);
-            let (Some(name), Some(contact), Some(email), Some(team)) = (name, contact, email, team)
+            let timezone = r.optional(&fields, "timezone", Reader::zone);
+            let (Some(name), Some(contact), Some(email), Some(team), Some(timezone)) =
+                (name, contact, email, team, timezone)
             else {
                 continue;
             };
@@ -70,6 +75,7 @@ impl Roster {
                 contact: contact.map(|v| v.value),
                 email: email.map(|v| v.value),
                 team: team.map(|v| v.value),
+                timezone: timezone.map(|v| v.value),
             };
             roster.people.insert(key.value, person);
         }

@@ -49,6 +49,11 @@ pub enum Kind {
     Handover,
     /// Merged with the file on disk, keeping what people wrote.
     Postmortem,
+    /// `insights.md`: figures of every resolved incident, rendered on
+    /// every run (it is never cached).
+    Insights,
+    /// `calendar.ics`, rendered on every run like the insights.
+    Calendar,
 }
 
 /// One document to produce: where (relative to the project folder,
@@ -153,6 +158,16 @@ where
         let result = each(&mut index);
         documents.push((index, Some(result)));
     }
+    if workspace.config.insights {
+        let mut document = insights_document(workspace, templates, &base, &output)?;
+        let result = each(&mut document);
+        documents.push((document, Some(result)));
+    }
+    if workspace.config.calendar {
+        let mut document = calendar_document(workspace, &output);
+        let result = each(&mut document);
+        documents.push((document, Some(result)));
+    }
     documents.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     let (documents, results) = documents.into_iter().unzip();
     let incidents = records
@@ -170,7 +185,7 @@ where
 }
 
 /// `people` and `roles`: the same for every document.
-fn base_context(workspace: &Workspace) -> Context {
+pub fn base_context(workspace: &Workspace) -> Context {
     let mut context = Context::new();
     let people = workspace.roster.clone().unwrap_or_default();
     context.insert("people", &people);
@@ -265,6 +280,68 @@ fn render_postmortem(
             ),
         }),
     }
+}
+
+/// `<output>/insights.md`: the insights of the resolved incidents, so the
+/// document depends on no clock.
+fn insights_document(
+    workspace: &Workspace,
+    templates: &Templates,
+    base: &Context,
+    output: &str,
+) -> Result<Document, TemplateError> {
+    let selection = crate::insights::Selection {
+        resolved_only: true,
+        ..crate::insights::Selection::default()
+    };
+    let incidents: Vec<&Incident> = workspace
+        .incidents()
+        .map(|(_, incident)| incident)
+        .filter(|incident| selection.includes(incident))
+        .collect();
+    let insights = crate::insights::compute(
+        &incidents,
+        &workspace.config,
+        workspace.roster.as_ref(),
+        None,
+    );
+    let source = format!("{}/", workspace.config.incidents.trim_end_matches('/'));
+    Ok(Document {
+        path: format!("{output}/insights.md"),
+        kind: Kind::Insights,
+        content: insights_markdown(templates, base, &insights, &header(&source))?,
+        incident: None,
+    })
+}
+
+/// `<output>/calendar.ics`: every incident's events (SPEC §10.3).
+fn calendar_document(workspace: &Workspace, output: &str) -> Document {
+    let incidents: Vec<&Incident> = workspace.incidents().map(|(_, i)| i).collect();
+    let events = crate::calendar::events(
+        &incidents,
+        &workspace.config,
+        workspace.roster.as_ref(),
+        crate::calendar::Audience::default(),
+    );
+    Document {
+        path: format!("{output}/calendar.ics"),
+        kind: Kind::Calendar,
+        content: crate::calendar::write(&events),
+        incident: None,
+    }
+}
+
+/// `insights.md.tera` for `insights` after `header` (empty for `stats
+/// --format markdown`).
+pub fn insights_markdown(
+    templates: &Templates,
+    base: &Context,
+    insights: &crate::insights::Insights,
+    header: &str,
+) -> Result<String, TemplateError> {
+    let mut context = base.clone();
+    context.insert("insights", &context::insights::InsightsView::new(insights));
+    templates.render_after(header, "insights.md.tera", &context)
 }
 
 fn index_document(

@@ -38,6 +38,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/postmortem.md.tera"),
     ),
     (
+        "insights.md.tera",
+        include_str!("../../templates/insights.md.tera"),
+    ),
+    (
         "record.yaml.tera",
         include_str!("../../templates/record.yaml.tera"),
     ),

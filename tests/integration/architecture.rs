@@ -114,7 +114,20 @@ const BELOW: &[(&str, &[&str])] = &[
     (
         "model",
         &[
-            "load", "check", "report", "render", "git", "commit", "commands",
+            "load", "check", "report", "render", "git", "commit", "commands", "insights",
+            "calendar",
+        ],
+    ),
+    (
+        "insights",
+        &[
+            "load", "check", "report", "render", "git", "commit", "commands", "calendar",
+        ],
+    ),
+    (
+        "calendar",
+        &[
+            "load", "check", "report", "render", "git", "commit", "commands", "insights",
         ],
     ),
     (

@@ -15,6 +15,7 @@ mod faults;
 mod friction;
 mod import;
 mod index_order;
+mod insights;
 mod kill;
 mod line_endings;
 mod notify;

@@ -776,7 +776,7 @@ fn shape_unborn_branch() {
     );
     let mut documents: Vec<String> = files(&shape.abs("incidents"))
         .into_keys()
-        .filter(|p| has_extension(p, &["md"]))
+        .filter(|p| has_extension(p, &["md", "ics"]))
         .collect();
     documents.sort();
     assert_eq!(

@@ -48,6 +48,12 @@ words! {
 }
 
 words! {
+    /// A real incident, or a drill: drills are checked and rendered but
+    /// left out of `stats`.
+    IncidentKind { Incident => "incident", Drill => "drill" }
+}
+
+words! {
     /// Whether an action item is finished.
     ActionStatus { Open => "open", Done => "done" }
 }
@@ -77,8 +83,13 @@ pub struct Incident {
     /// One of the configured severities (SEV1..SEV4 by default).
     pub severity: At<String>,
     pub status: At<Status>,
+    /// `incident` (default) or `drill`.
+    #[schemars(default = "real_incident")]
+    pub kind: IncidentKind,
     pub started_at: At<Instant>,
     pub detected_at: Option<At<Instant>>,
+    /// When the impact ended, between `started_at` and `resolved_at`.
+    pub mitigated_at: Option<At<Instant>>,
     /// Required when status is resolved, forbidden otherwise.
     pub resolved_at: Option<At<Instant>>,
     /// Markdown.
@@ -194,6 +205,9 @@ pub struct Action {
     #[serde(skip)]
     #[schemars(skip)]
     pub pos: Pos,
+}
+fn real_incident() -> IncidentKind {
+    IncidentKind::Incident
 }
 fn open() -> ActionStatus {
     ActionStatus::Open

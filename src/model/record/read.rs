@@ -2,8 +2,8 @@
 //! shapes, every problem collected as a finding instead of stopping.
 
 use super::{
-    Action, ActionStatus, Communications, Incident, Link, Postmortem, PostmortemStatus, Priority,
-    Responder, RoleAssignment, Shift, Status, TimelineEvent, Update,
+    Action, ActionStatus, Communications, Incident, IncidentKind, Link, Postmortem,
+    PostmortemStatus, Priority, Responder, RoleAssignment, Shift, Status, TimelineEvent, Update,
 };
 use crate::model::config::Config;
 use crate::yaml::{At, Fields, Pos, Reader, SNode};
@@ -13,8 +13,10 @@ const RECORD_KEYS: &[&str] = &[
     "title",
     "severity",
     "status",
+    "kind",
     "started_at",
     "detected_at",
+    "mitigated_at",
     "resolved_at",
     "summary",
     "impact",
@@ -39,7 +41,18 @@ pub fn read(r: &mut Reader<'_>, root: &SNode, stem: &str, config: &Config) -> Op
     });
     let status = r.required(&f, "status", "the record", read_status);
     let started_at = r.required(&f, "started_at", "the record", Reader::instant);
+    let kind = r.optional(&f, "kind", |r, pos, node| {
+        read_word(
+            r,
+            pos,
+            node,
+            "kind",
+            IncidentKind::NAMES,
+            IncidentKind::from_word,
+        )
+    });
     let detected_at = r.optional(&f, "detected_at", Reader::instant);
+    let mitigated_at = r.optional(&f, "mitigated_at", Reader::instant);
     let resolved_at = r.optional(&f, "resolved_at", Reader::instant);
     let summary = r.optional(&f, "summary", Reader::text);
     let impact = r.optional(&f, "impact", Reader::text);
@@ -71,8 +84,10 @@ pub fn read(r: &mut Reader<'_>, root: &SNode, stem: &str, config: &Config) -> Op
         title: title?,
         severity: severity?,
         status: status?,
+        kind: kind?.map_or(IncidentKind::Incident, |k| k.value),
         started_at: started_at?,
         detected_at: detected_at?,
+        mitigated_at: mitigated_at?,
         resolved_at: resolved_at?,
         summary: summary?.map(|s| s.value),
         impact: impact?.map(|s| s.value),

@@ -127,6 +127,8 @@ fn kind_word(kind: Kind) -> &'static str {
         Kind::Brief => "brief",
         Kind::Handover => "handover",
         Kind::Postmortem => "postmortem",
+        Kind::Insights => "insights",
+        Kind::Calendar => "calendar",
     }
 }
 
@@ -137,6 +139,8 @@ fn kind_from_word(word: &str) -> Option<Kind> {
         "brief" => Kind::Brief,
         "handover" => Kind::Handover,
         "postmortem" => Kind::Postmortem,
+        "insights" => Kind::Insights,
+        "calendar" => Kind::Calendar,
         _ => return None,
     })
 }

@@ -340,7 +340,8 @@ impl RenderCache {
         for document in &plan.documents {
             match &document.incident {
                 Some(id) => by_incident.entry(id).or_default().push(document),
-                None => index = Some(document),
+                None if document.kind == Kind::Index => index = Some(document),
+                None => {}
             }
         }
         let planned: Vec<(&str, Key, &[&Document])> = keys

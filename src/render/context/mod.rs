@@ -4,6 +4,7 @@
 //! `docs/templates.md` documents every field.
 
 mod handovers;
+pub mod insights;
 mod roles;
 
 use super::templates::Value;

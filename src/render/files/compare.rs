@@ -14,7 +14,7 @@ use super::{
 };
 use crate::blob::{Blob, BlobId};
 use crate::line_endings::Conversion;
-use crate::render::{Document, DocumentPlan, HEADER_PREFIX, Kind, markers};
+use crate::render::{Document, DocumentPlan, Kind, markers};
 
 /// Compares one document with the disk, taking its content: deflated into
 /// the change when it differs (or dropped, with [`Hold::Path`]), freed when
@@ -230,7 +230,7 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
                 .filter_map(Result::ok)
                 .filter(|entry| {
                     entry.file_type().is_file()
-                        && entry.file_name().to_string_lossy().ends_with(".md")
+                        && is_document_name(&entry.file_name().to_string_lossy())
                 })
                 .map(|entry| crate::rel_path::relative(root, entry.path()))
                 .filter(|rel| !planned.contains(rel.as_str()))
@@ -243,6 +243,13 @@ fn walk_stale(root: &Path, scope: &[String], planned: &HashSet<&str>) -> Vec<Str
     candidates
 }
 
+/// The names rolecall's documents have: Markdown, and the calendar.
+fn is_document_name(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e == "md" || e == "ics")
+}
+
 fn first_line_is_generated(path: &Path) -> bool {
     use std::io::Read as _;
     let mut buffer = [0u8; 64];
@@ -250,7 +257,7 @@ fn first_line_is_generated(path: &Path) -> bool {
         return false;
     };
     let mut filled = 0;
-    while filled < HEADER_PREFIX.len() {
+    while filled < buffer.len() {
         match file.read(&mut buffer[filled..]) {
             Ok(0) | Err(_) => break,
             Ok(n) => filled += n,

@@ -131,9 +131,11 @@ impl Changes {
     }
 }
 
-/// Whether `bytes` start with rolecall's header line.
+/// Whether `bytes` start with rolecall's header line (or, for the
+/// calendar, which cannot hold a Markdown comment, its own first lines).
 pub fn is_generated(bytes: &[u8]) -> bool {
     bytes.starts_with(HEADER_PREFIX.as_bytes())
+        || bytes.starts_with(crate::calendar::CALENDAR_PREFIX.as_bytes())
 }
 
 /// What comparing one document found. The change is boxed: a render keeps

@@ -1,0 +1,215 @@
+//! `insights.md` from `render` (issue 16 point 3), the model additions
+//! (`mitigated_at`, `kind`, `timezone`) in `check` and `schema`, and the
+//! `insights: true` that `init` writes.
+
+use serde_json::Value;
+
+use crate::harness::{CLEAN_RECORD, HANDED_OVER, PEOPLE, Project};
+
+fn schema(kind: &str) -> Value {
+    let run = Project::new().run(&["schema", kind]);
+    run.code(0);
+    serde_json::from_str(&run.stdout).expect("JSON")
+}
+
+fn errors(schema: &Value, instance: &Value) -> usize {
+    jsonschema::validator_for(schema)
+        .expect("a valid schema")
+        .iter_errors(instance)
+        .count()
+}
+
+#[test]
+fn schemas_know_the_new_keys() {
+    let incident = schema("incident");
+    let ok: Value = serde_json::json!({
+        "title": "t", "severity": "SEV1", "status": "resolved", "kind": "drill",
+        "started_at": "2026-11-20T09:00:00Z", "mitigated_at": "2026-11-20T09:30:00Z",
+        "resolved_at": "2026-11-20T10:00:00Z"
+    });
+    assert_eq!(errors(&incident, &ok), 0);
+    let mut bad = ok.clone();
+    bad["kind"] = "exercise".into();
+    assert_eq!(errors(&incident, &bad), 1, "kind is incident or drill");
+    let people = schema("people");
+    let roster = serde_json::json!({"alice": {"name": "Alice", "timezone": "Europe/Berlin"}});
+    assert_eq!(errors(&people, &roster), 0);
+    let config = schema("config");
+    let settings = serde_json::json!({"timezone": "UTC", "insights": true, "calendar": false});
+    assert_eq!(errors(&config, &settings), 0);
+    assert_eq!(errors(&config, &serde_json::json!({"insights": "yes"})), 1);
+}
+
+#[test]
+fn mitigated_at_out_of_order_is_a_time_order_finding() {
+    let project = Project::new();
+    project
+        .file("people.yaml", PEOPLE)
+        .record(
+            "INC-1",
+            &CLEAN_RECORD.replace(
+                "resolved_at:",
+                "mitigated_at: 2026-11-20T09:50:00Z\nresolved_at:",
+            ),
+        )
+        .record(
+            "INC-2",
+            &CLEAN_RECORD.replace(
+                "resolved_at:",
+                "mitigated_at: 2026-11-20T08:50:00Z\nresolved_at:",
+            ),
+        )
+        .record(
+            "INC-3",
+            &CLEAN_RECORD.replace(
+                "resolved_at:",
+                "mitigated_at: 2026-11-20T09:20:00Z\nresolved_at:",
+            ),
+        );
+    let run = project.check(&["--format", "json"]);
+    run.code(1);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings: Vec<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                "incidents/INC-1.yaml".to_owned(),
+                5,
+                "`mitigated_at` (2026-11-20T09:50:00Z) is after `resolved_at` (2026-11-20T09:40:00Z)".to_owned()
+            ),
+            (
+                "incidents/INC-2.yaml".to_owned(),
+                5,
+                "`mitigated_at` (2026-11-20T08:50:00Z) is before `started_at` (2026-11-20T09:00:00Z)".to_owned()
+            ),
+        ]
+    );
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] == "time-order")
+    );
+}
+
+#[test]
+fn an_unknown_kind_has_a_did_you_mean() {
+    let project = Project::new();
+    project.record("INC-1", &format!("kind: dril\n{CLEAN_RECORD}"));
+    let run = project.check(&["--format", "json"]);
+    run.code(1);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(finding["code"], "schema");
+    assert_eq!(finding["line"], 1);
+    assert_eq!(finding["help"], "did you mean `drill`?");
+}
+
+/// A clean repository with `insights: true`: two resolved incidents, an
+/// open one and a drill.
+fn insights_project() -> Project {
+    let project = Project::git();
+    let open = CLEAN_RECORD
+        .replace("status: resolved", "status: investigating")
+        .replace("resolved_at: 2026-11-20T09:40:00Z\n", "")
+        .replace("postmortem:\n  status: done\n", "");
+    project
+        .file("rolecall.yaml", "insights: true\n")
+        .file("people.yaml", PEOPLE)
+        .record("INC-1", CLEAN_RECORD)
+        .record("INC-2", HANDED_OVER)
+        .record("INC-3", &open)
+        .record("INC-4", &format!("kind: drill\n{CLEAN_RECORD}"));
+    project.commit_all("records");
+    project
+}
+
+#[test]
+fn render_writes_insights_of_the_resolved_incidents_only() {
+    let project = insights_project();
+    let run = project.run(&["render"]);
+    run.code(0);
+    let text = project.read("incidents/insights.md");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "<!-- generated by rolecall from incidents/; edit the record, not this file -->"
+    );
+    // INC-1 and INC-2 (40 minutes each); the open INC-3 and the drill are left out.
+    assert!(
+        text.contains("2 incidents counted; drills are left out."),
+        "{text}"
+    );
+    assert!(
+        text.contains("| overall | 2 | - | 0m | 40m | 40m | 40m | elite | 2/2 | 0/0 |"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("overdue"),
+        "no clock, nothing overdue: {text}"
+    );
+    assert!(text.contains("```mermaid\nxychart-beta\n"));
+    assert!(text.contains("    bar [2]\n"), "{text}");
+    assert!(text.contains("    line [40]\n"), "{text}");
+    // erin took the tech lead over from bob at 09:20.
+    assert!(
+        text.contains("| Erin Green | tech\\_lead | 1 | 20m | 0m | 0 | 1 |"),
+        "{text}"
+    );
+    assert_eq!(
+        project
+            .git_ok(&["ls-files", "incidents/insights.md"])
+            .trim(),
+        "incidents/insights.md"
+    );
+    project.run(&["render", "--check"]).code(0);
+    let again = project.run(&["render"]);
+    again.code(0);
+    assert!(again.stdout.contains("0 written"), "{}", again.stdout);
+}
+
+#[test]
+fn insights_follow_the_records_and_go_when_turned_off() {
+    let project = insights_project();
+    project.run(&["render"]).code(0);
+    project.record("INC-5", &CLEAN_RECORD.replace("2026-11-20", "2026-12-03"));
+    project.commit_all("one more");
+    let check = project.run(&["render", "--check"]);
+    check.code(1);
+    assert!(
+        check.stdout.contains("incidents/insights.md"),
+        "{}",
+        check.stdout
+    );
+    project.run(&["render"]).code(0);
+    let text = project.read("incidents/insights.md");
+    assert!(text.contains("x-axis [\"2026-11\", \"2026-12\"]"), "{text}");
+    project.file("rolecall.yaml", "insights: false\n");
+    project.run(&["render"]).code(0);
+    assert!(!project.exists("incidents/insights.md"));
+}
+
+#[test]
+fn init_turns_insights_on() {
+    let project = Project::new();
+    project.run(&["init"]).code(0);
+    let config = project.read("rolecall.yaml");
+    assert!(config.contains("\ninsights: true\n"), "{config}");
+    assert!(
+        !config.contains("# insights:"),
+        "one insights line: {config}"
+    );
+    project.check(&[]).code(0);
+}
