@@ -323,6 +323,10 @@ pub enum FormatArg {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// A GitLab Code Quality report.
+    Gitlab,
 }
 
 #[derive(Debug, Args)]

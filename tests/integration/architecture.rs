@@ -167,7 +167,7 @@ const CRATE_HOMES: &[(&str, &[&str])] = &[
     ("tera", &["render/templates.rs"]),
     ("pulldown_cmark", &["render/markdown.rs"]),
     ("serde_saphyr", &["yaml"]),
-    ("annotate_snippets", &["report.rs"]),
+    ("annotate_snippets", &["report/mod.rs"]),
     ("clap", &["cli.rs", "lib.rs", "commands/completions.rs"]),
 ];
 

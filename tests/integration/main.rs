@@ -5,6 +5,7 @@ mod harness;
 
 mod architecture;
 mod bad_input;
+mod check_ci_formats;
 mod check_codes;
 mod check_formats;
 mod check_inputs;
