@@ -7,6 +7,7 @@
 
 pub mod blob;
 pub mod check;
+pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod commit;

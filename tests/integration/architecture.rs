@@ -125,6 +125,13 @@ const BELOW: &[(&str, &[&str])] = &[
         ],
     ),
     ("commit", &["check", "commands"]),
+    (
+        "ci",
+        &[
+            "finding", "yaml", "model", "load", "check", "report", "render", "git", "commit",
+            "commands",
+        ],
+    ),
 ];
 
 #[test]

@@ -9,6 +9,7 @@ mod check_ci_formats;
 mod check_codes;
 mod check_formats;
 mod check_inputs;
+mod ci_setup;
 mod commands_authoring;
 mod commands_reporting;
 mod commit_git;
