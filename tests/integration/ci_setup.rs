@@ -402,3 +402,26 @@ fn bad_init_flags_are_refused_before_anything_is_written() {
         assert!(!project.exists("sub"), "{args:?} wrote files");
     }
 }
+
+#[test]
+fn the_readme_shows_what_init_writes() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let (project, _) = init(&["--action", "my-org/rolecall@v1"]);
+    let workflow = project.read(WORKFLOW);
+    assert!(
+        readme.contains(&format!("```yaml\n{workflow}```\n")),
+        "README's workflow differs from init's:\n{workflow}"
+    );
+    let (project, _) = init(&[
+        "--ci",
+        "gitlab",
+        "--install-from",
+        "https://gitlab.example.com/tools/rolecall.git",
+    ]);
+    let gitlab = project.read(GITLAB);
+    assert!(
+        readme.contains(&format!("```yaml\n{gitlab}```\n")),
+        "README's GitLab configuration differs from init's:\n{gitlab}"
+    );
+}

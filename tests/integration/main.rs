@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod action_steps;
 mod architecture;
 mod bad_input;
 mod check_ci_formats;
@@ -18,6 +19,7 @@ mod index_order;
 mod kill;
 mod line_endings;
 mod packs;
+mod pre_commit;
 mod render_cache;
 mod render_docs;
 mod render_safety;
