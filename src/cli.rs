@@ -243,6 +243,7 @@ const CHECK_EXAMPLES: &str = "\
 Examples:
   rolecall check
   rolecall check --format github --changed-since origin/main
+  rolecall check --format sarif > rolecall.sarif
   rolecall check --now 2026-11-20T12:00:00Z --strict";
 
 const RENDER_EXAMPLES: &str = "\

@@ -46,9 +46,10 @@ rolecall-check:
   variables:
     GIT_DEPTH: "0"
   script:
-    - git fetch --quiet origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
-    - rolecall check --format gitlab --changed-since FETCH_HEAD > gl-code-quality-report.json || true
-    - rolecall check --changed-since FETCH_HEAD
+    - target="origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
+    - git fetch --quiet origin "+refs/heads/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME:refs/remotes/$target"
+    - rolecall check --format gitlab --changed-since "$target" > gl-code-quality-report.json || true
+    - rolecall check --changed-since "$target"
     - if [ "$ROLECALL_RENDER_CHECK" = "true" ]; then rolecall render --check; fi
   artifacts:
     when: always

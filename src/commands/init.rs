@@ -93,7 +93,7 @@ pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
         write_new(context, &dir, "people.yaml", PEOPLE)?
     };
     write_example(context, &dir, roster_written, has_records)?;
-    write_new(context, &dir, ci_path, &ci_text)?;
+    let ci_written = write_new(context, &dir, ci_path, &ci_text)?;
     write_new(
         context,
         &dir,
@@ -101,7 +101,7 @@ pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
         &super::schema::schema_json(SchemaKind::Incident),
     )?;
     for placeholder in [ci::ACTION_PLACEHOLDER, ci::GIT_URL_PLACEHOLDER] {
-        if ci_text.contains(placeholder) {
+        if ci_written && ci_text.contains(placeholder) {
             context.output.say(&format!(
                 "next: in {ci_path}, replace {placeholder} with where rolecall's repository lives (README: Use it in CI)"
             ));

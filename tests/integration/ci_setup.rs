@@ -338,14 +338,14 @@ fn the_gitlab_configuration_checks_merge_requests_and_renders_the_default_branch
     assert!(
         script.contains(
             &format!(
-                "rolecall check --format gitlab --changed-since FETCH_HEAD > {report} || true"
+                "rolecall check --format gitlab --changed-since \"$target\" > {report} || true"
             )
             .as_str()
         ),
         "{script:?}"
     );
     assert!(
-        script.contains(&"rolecall check --changed-since FETCH_HEAD"),
+        script.contains(&"rolecall check --changed-since \"$target\""),
         "{script:?}"
     );
     assert_eq!(check["artifacts"]["when"], "always");
