@@ -15,6 +15,7 @@ mod commands_authoring;
 mod commands_reporting;
 mod commit_git;
 mod faults;
+mod gitlab_jobs;
 mod index_order;
 mod kill;
 mod line_endings;
