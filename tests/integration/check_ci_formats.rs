@@ -48,6 +48,7 @@ fn readme_codes() -> Vec<String> {
     let table = readme
         .split("\n## Findings\n")
         .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
         .expect("a Findings section");
     table
         .lines()
