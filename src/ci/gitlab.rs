@@ -74,7 +74,11 @@ rolecall-render:
         echo "the documents are current"
         exit 0
       fi
-      remote=$(echo "$CI_REPOSITORY_URL" | sed "s|//[^@]*@|//rolecall:${ROLECALL_PUSH_TOKEN}@|")
+      # The clone URL with the push token in place of the job token.
+      case "$CI_REPOSITORY_URL" in
+        *@*) remote="${CI_REPOSITORY_URL%%://*}://rolecall:${ROLECALL_PUSH_TOKEN}@${CI_REPOSITORY_URL#*@}" ;;
+        *) remote="$CI_REPOSITORY_URL" ;;
+      esac
 "#;
 
 /// The configuration for a rolecall built from `url`.

@@ -425,3 +425,100 @@ fn the_readme_shows_what_init_writes() {
         "README's GitLab configuration differs from init's:\n{gitlab}"
     );
 }
+
+/// The shell scripts of a workflow or action: every `run:`, with each
+/// `${{ … }}` expression replaced by a word, as GitHub fills it in.
+fn github_scripts(file: &Value) -> Vec<String> {
+    let mut steps: Vec<&Value> = Vec::new();
+    if let Some(jobs) = file["jobs"].as_object() {
+        for job in jobs.values() {
+            steps.extend(job["steps"].as_array().into_iter().flatten());
+        }
+    }
+    steps.extend(file["runs"]["steps"].as_array().into_iter().flatten());
+    steps
+        .iter()
+        .filter_map(|step| step["run"].as_str())
+        .map(|script| {
+            let mut out = String::new();
+            let mut rest = script;
+            while let Some(start) = rest.find("${{") {
+                out.push_str(&rest[..start]);
+                let end = rest[start..].find("}}").expect("a closed expression") + start;
+                out.push_str("filled");
+                rest = &rest[end + 2..];
+            }
+            out.push_str(rest);
+            out
+        })
+        .collect()
+}
+
+/// The shell script of each GitLab job: its template's `before_script`
+/// and its own `script`, one line after another, as the runner runs them.
+fn gitlab_scripts(file: &Value) -> Vec<String> {
+    let object = file.as_object().expect("a mapping");
+    let lines = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    object
+        .values()
+        .filter(|job| job["script"].is_array())
+        .map(|job| {
+            let mut script = job["extends"]
+                .as_str()
+                .map(|t| lines(&file[t]["before_script"]))
+                .unwrap_or_default();
+            script.extend(lines(&job["script"]));
+            script.join("\n")
+        })
+        .collect()
+}
+
+/// `shellcheck -s bash` over `script`: what it says, when it says anything.
+fn shellcheck(shellcheck: &Path, script: &str) -> Option<String> {
+    let file = tempfile::NamedTempFile::new().expect("temporary file");
+    std::fs::write(file.path(), script).expect("write the script");
+    let output = Command::new(shellcheck)
+        .args(["-s", "bash"])
+        .arg(file.path())
+        .output()
+        .expect("run shellcheck");
+    let run = Run::from_output(&output);
+    (run.code != 0).then(|| format!("{}{}\n--- script\n{script}", run.stdout, run.stderr))
+}
+
+#[test]
+fn every_shell_script_passes_shellcheck() {
+    let Some(program) = tool("shellcheck") else {
+        return;
+    };
+    let mut scripts = Vec::new();
+    let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"))
+        .expect("action.yml");
+    scripts.extend(github_scripts(&yaml(&action)));
+    for args in GITHUB_VARIANTS {
+        let (project, _) = init(args);
+        scripts.extend(github_scripts(&yaml(&project.read(WORKFLOW))));
+    }
+    for args in [
+        &["--ci", "gitlab"][..],
+        &["--ci", "gitlab", "--render-via", "pr"],
+    ] {
+        let (project, _) = init(args);
+        scripts.extend(gitlab_scripts(&yaml(&project.read(GITLAB))));
+    }
+    assert!(scripts.len() >= 20, "found {} scripts", scripts.len());
+    let complaints: Vec<String> = scripts
+        .iter()
+        .filter_map(|script| shellcheck(&program, script))
+        .collect();
+    assert!(complaints.is_empty(), "{}", complaints.join("\n\n"));
+    // shellcheck does complain, about an unquoted variable for one.
+    assert!(shellcheck(&program, "rm $file\n").is_some());
+}
