@@ -78,9 +78,15 @@ fn holds(condition: &str, outputs: &BTreeMap<String, BTreeMap<String, String>>) 
     evaluate(left, &BTreeMap::new(), outputs) != right.trim().trim_matches('\'')
 }
 
-/// Runs the action's steps in `project` with `given` inputs, stopping at
-/// the first failing step as a runner does.
+/// Runs the action's steps in `project` with `given` inputs and a cache
+/// hit, stopping at the first failing step as a runner does.
 fn run_action(project: &Project, given: &[(&str, &str)]) -> ActionRun {
+    run_action_with(project, given, true)
+}
+
+/// [`run_action`], with a cache hit or a miss (then the install step builds
+/// rolecall with cargo, into `target/pre-commit/` as `pre_commit` does).
+fn run_action_with(project: &Project, given: &[(&str, &str)], cache_hit: bool) -> ActionRun {
     let action = action();
     let mut inputs = BTreeMap::new();
     for (name, spec) in action["inputs"].as_object().expect("inputs") {
@@ -110,13 +116,15 @@ fn run_action(project: &Project, given: &[(&str, &str)]) -> ActionRun {
                 &inputs,
                 &outputs,
             ));
-            let bin = path.join("bin");
-            std::fs::create_dir_all(&bin).expect("cached bin folder");
-            std::fs::copy(ROLECALL, bin.join("rolecall")).expect("restore the binary");
+            if cache_hit {
+                let bin = path.join("bin");
+                std::fs::create_dir_all(&bin).expect("cached bin folder");
+                std::fs::copy(ROLECALL, bin.join("rolecall")).expect("restore the binary");
+            }
             outputs
                 .entry(id)
                 .or_default()
-                .insert("cache-hit".to_owned(), "true".to_owned());
+                .insert("cache-hit".to_owned(), cache_hit.to_string());
             continue;
         }
         if step["if"].as_str().is_some_and(|c| !holds(c, &outputs)) {
@@ -137,6 +145,21 @@ fn run_action(project: &Project, given: &[(&str, &str)]) -> ActionRun {
             .env("GITHUB_OUTPUT", &output_file)
             .env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
             .env("RUNNER_TEMP", &runner_temp);
+        // cargo and rustup keep their homes, which the isolated HOME hides.
+        let real_home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let cargo_home =
+            std::env::var_os("CARGO_HOME").map_or_else(|| real_home.join(".cargo"), PathBuf::from);
+        let rustup_home = std::env::var_os("RUSTUP_HOME")
+            .map_or_else(|| real_home.join(".rustup"), PathBuf::from);
+        command
+            .env("CARGO_HOME", cargo_home)
+            .env("RUSTUP_HOME", rustup_home)
+            .env(
+                "CARGO_TARGET_DIR",
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit"),
+            );
         if let Some(env) = step["env"].as_object() {
             for (key, value) in env {
                 command.env(key, fill(value.as_str().expect("text"), &inputs, &outputs));
@@ -275,4 +298,17 @@ fn a_ref_input_keys_the_cache_by_that_ref() {
     );
     run.last.code(0);
     assert_eq!(run.outputs["source"]["key"], "ref-0123abcd");
+}
+
+#[test]
+fn on_a_cache_miss_the_action_builds_rolecall_from_its_own_files() {
+    let project = clean_project();
+    let run = run_action_with(&project, &[("args", &format!("--now {NOW}"))], false);
+    run.last.code(0);
+    assert!(
+        run.last.stdout.contains("checked 1 incident: 0 errors"),
+        "{}",
+        run.last.stdout
+    );
+    assert_eq!(run.outputs["run"]["exit-code"], "0");
 }
