@@ -3,7 +3,8 @@
 #
 #   bench/run.sh [N...]          (default: 1000 10000)
 #
-# For each N: builds release, writes N records with `examples/synth.rs` into
+# For each N: builds the `profiling` profile (release settings with symbols
+# and line tables, so a profiler can attach), writes N records with `examples/synth.rs` into
 # a temporary folder, and times with hyperfine (mean wall time, and the CPU
 # time user+system, which a busy machine inflates less):
 #   floor-value   read every record and parse it with serde-saphyr into a
@@ -55,12 +56,12 @@ for tool in git hyperfine /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
 done
 
-echo "building release binaries..." >&2
-(cd "$project" && cargo build --release --quiet --bin rolecall --example synth --example parse_floor)
+echo "building binaries (profile profiling)..." >&2
+(cd "$project" && cargo build --profile profiling --quiet --bin rolecall --example synth --example parse_floor)
 target=${CARGO_TARGET_DIR:-$project/target}
-bin=$target/release/rolecall
-synth=$target/release/examples/synth
-floor=$target/release/examples/parse_floor
+bin=$target/profiling/rolecall
+synth=$target/profiling/examples/synth
+floor=$target/profiling/examples/parse_floor
 
 work=${BENCH_DIR:-$(mktemp -d /tmp/rolecall-bench.XXXXXX)}
 mkdir -p "$work"

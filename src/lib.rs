@@ -8,6 +8,7 @@
 pub mod blob;
 pub mod calendar;
 pub mod check;
+pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod commit;

@@ -51,7 +51,18 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
         FormatArg::Github => Format::Github,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Gitlab => Format::Gitlab,
     };
+    if format.wants_repository_paths() {
+        let prefix = match Repository::discover(&context.root)? {
+            Some(repo) => project_prefix(context, &repo),
+            None => String::new(),
+        };
+        for finding in &mut findings {
+            finding.file = repository_path(&prefix, &finding.file);
+        }
+    }
     let shown: Vec<Finding> = if context.output.quiet && format == Format::Human {
         findings
             .iter()
@@ -76,21 +87,13 @@ pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
 fn changed_records(context: &Context, rev: &str) -> Result<BTreeSet<String>> {
     let repo = Repository::discover(&context.root)?
         .ok_or_else(|| Error::Usage("--changed-since needs a git repository".to_owned()))?;
-    let workdir = repo.workdir().ok_or_else(|| {
-        Error::Usage("--changed-since needs a work tree, not a bare repository".to_owned())
-    })?;
+    if repo.workdir().is_none() {
+        return Err(Error::Usage(
+            "--changed-since needs a work tree, not a bare repository".to_owned(),
+        ));
+    }
     let changed = repo.changed_since(rev)?;
-    let prefix = context
-        .root
-        .canonicalize()
-        .ok()
-        .zip(workdir.canonicalize().ok())
-        .and_then(|(root, wd)| {
-            root.strip_prefix(&wd)
-                .ok()
-                .map(|p| crate::rel_path::relative(std::path::Path::new(""), p))
-        })
-        .unwrap_or_default();
+    let prefix = project_prefix(context, &repo);
     Ok(changed
         .into_iter()
         .filter_map(|path| {
@@ -101,6 +104,29 @@ fn changed_records(context: &Context, rev: &str) -> Result<BTreeSet<String>> {
             }
         })
         .collect())
+}
+
+/// The project folder relative to the repository's work tree (`""` at its
+/// top, or without a work tree).
+fn project_prefix(context: &Context, repo: &Repository) -> String {
+    repo.workdir()
+        .and_then(|workdir| workdir.canonicalize().ok())
+        .zip(context.root.canonicalize().ok())
+        .and_then(|(wd, root)| {
+            root.strip_prefix(&wd)
+                .ok()
+                .map(|p| crate::rel_path::relative(std::path::Path::new(""), p))
+        })
+        .unwrap_or_default()
+}
+
+/// A project-relative path as the repository names it.
+fn repository_path(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{prefix}/{path}")
+    }
 }
 
 /// The configuration and roster files, named as their findings name them

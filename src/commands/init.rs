@@ -1,11 +1,13 @@
 //! `rolecall init [DIR]`: start an incidents repository with a
-//! configuration, a roster, an example record, a CI workflow and the
-//! record schema. Existing files are never overwritten.
+//! configuration, a roster, an example record, a CI configuration (GitHub
+//! Actions or GitLab CI, from `ci`) and the record schema. Existing files
+//! are never overwritten.
 
 use std::fs;
 use std::path::Path;
 
-use crate::cli::{InitArgs, SchemaKind};
+use crate::ci::{self, Install, RenderVia, Setup};
+use crate::cli::{CiArg, InitArgs, RenderViaArg, SchemaKind};
 use crate::commands::Context;
 use crate::error::{Error, Result};
 use crate::git::{self, Repository};
@@ -65,46 +67,8 @@ postmortem:
   status: done
 ";
 
-const WORKFLOW: &str = r#"# rolecall: check incident records on pull requests, render and commit the
-# briefing documents on pushes to the default branch.
-name: rolecall
-
-on:
-  pull_request:
-  push:
-
-permissions:
-  contents: write
-
-jobs:
-  check:
-    if: github.event_name == 'pull_request'
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0
-      - name: Install rolecall
-        run: cargo install --locked rolecall
-      - name: Check the records
-        run: rolecall check --format github --changed-since "origin/${{ github.base_ref }}"
-      - name: Check the documents are current
-        run: rolecall render --check
-
-  render:
-    if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - name: Install rolecall
-        run: cargo install --locked rolecall
-      - name: Render and commit the documents
-        run: rolecall render --author "rolecall <rolecall@users.noreply.github.com>"
-      - name: Push
-        run: git push
-"#;
-
 pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
+    let (ci_path, ci_text) = ci_file(args)?;
     let dir = args
         .target
         .as_ref()
@@ -129,15 +93,64 @@ pub fn run(context: &Context, args: &InitArgs) -> Result<u8> {
         write_new(context, &dir, "people.yaml", PEOPLE)?
     };
     write_example(context, &dir, roster_written, has_records)?;
-    write_new(context, &dir, ".github/workflows/rolecall.yml", WORKFLOW)?;
+    let ci_written = write_new(context, &dir, ci_path, &ci_text)?;
     write_new(
         context,
         &dir,
         "rolecall.schema.json",
         &super::schema::schema_json(SchemaKind::Incident),
     )?;
+    for placeholder in [ci::ACTION_PLACEHOLDER, ci::GIT_URL_PLACEHOLDER] {
+        if ci_written && ci_text.contains(placeholder) {
+            context.output.say(&format!(
+                "next: in {ci_path}, replace {placeholder} with where rolecall's repository lives (README: Use it in CI)"
+            ));
+        }
+    }
     context.output.say("next: edit people.yaml, then `rolecall new --title … --severity SEV2`, `rolecall check`, `rolecall render`");
     Ok(0)
+}
+
+/// The CI file `args` ask for: its path and its text.
+fn ci_file(args: &InitArgs) -> Result<(&'static str, String)> {
+    let render_via = match args.render_via {
+        RenderViaArg::Push => RenderVia::Push,
+        RenderViaArg::Pr => RenderVia::PullRequest,
+    };
+    let url = args
+        .install_from
+        .as_deref()
+        .map(ci::parse_git_url)
+        .transpose()
+        .map_err(Error::Usage)?;
+    match args.ci {
+        CiArg::Github => {
+            let install = match (url, &args.action) {
+                (Some(url), _) => Install::Git(url),
+                (None, Some(action)) => {
+                    Install::Action(ci::parse_action(action).map_err(Error::Usage)?)
+                }
+                (None, None) => Install::Action(ci::ACTION_PLACEHOLDER.to_owned()),
+            };
+            let setup = Setup {
+                install,
+                render_via,
+            };
+            Ok((
+                ".github/workflows/rolecall.yml",
+                ci::github_workflow(&setup),
+            ))
+        }
+        CiArg::Gitlab => {
+            if args.action.is_some() {
+                return Err(Error::Usage(
+                    "--action names a GitHub action; a GitLab configuration installs from --install-from URL".to_owned(),
+                ));
+            }
+            let url = url.unwrap_or_else(|| ci::GIT_URL_PLACEHOLDER.to_owned());
+            Ok((".gitlab-ci.yml", ci::gitlab_configuration(&url, render_via)))
+        }
+    }
 }
 
 /// The example record names the people of the example roster, so it is

@@ -162,6 +162,13 @@ const BELOW: &[(&str, &[&str])] = &[
             "yaml", "model", "load", "check", "report", "render", "git", "commit", "commands",
         ],
     ),
+    (
+        "ci",
+        &[
+            "finding", "yaml", "model", "load", "check", "report", "render", "git", "commit",
+            "commands",
+        ],
+    ),
 ];
 
 #[test]
@@ -204,7 +211,7 @@ const CRATE_HOMES: &[(&str, &[&str])] = &[
     ("tera", &["render/templates.rs"]),
     ("pulldown_cmark", &["render/markdown.rs"]),
     ("serde_saphyr", &["yaml"]),
-    ("annotate_snippets", &["report.rs"]),
+    ("annotate_snippets", &["report/mod.rs"]),
     (
         "clap",
         &["cli.rs", "cli", "lib.rs", "commands/completions.rs"],

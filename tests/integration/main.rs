@@ -3,16 +3,20 @@
 
 mod harness;
 
+mod action_steps;
 mod architecture;
 mod bad_input;
+mod check_ci_formats;
 mod check_codes;
 mod check_formats;
 mod check_inputs;
+mod ci_setup;
 mod commands_authoring;
 mod commands_reporting;
 mod commit_git;
 mod faults;
 mod friction;
+mod gitlab_jobs;
 mod import;
 mod index_order;
 mod insights;
@@ -20,6 +24,7 @@ mod kill;
 mod line_endings;
 mod notify;
 mod packs;
+mod pre_commit;
 mod render_cache;
 mod render_docs;
 mod render_safety;

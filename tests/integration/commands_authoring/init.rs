@@ -1,13 +1,12 @@
-//! `rolecall init` and `rolecall templates export`: what they write, what
-//! they keep, and a workflow whose steps run the right commands.
+//! `rolecall init` and `rolecall templates export`: what they write and
+//! what they keep (the CI files init writes are tested in `ci_setup`).
 
 use std::collections::BTreeMap;
 use std::fs;
 
-use rolecall::yaml::{Node, SNode};
 use serde_json::Value;
 
-use super::{assert_mentions, at, files_under, get, items, parse_yaml, text};
+use super::{assert_mentions, files_under};
 use crate::harness::{CLEAN_RECORD, NOW, PEOPLE, Project};
 
 // ------------------------------------------------------------------- init
@@ -105,61 +104,6 @@ fn init_refuses_a_target_that_is_a_file() {
     project.file("taken", "a file\n");
     project.run(&["init", "taken"]).code(2);
     assert_eq!(project.read("taken"), "a file\n");
-}
-
-/// The `run:` lines of a workflow job's steps.
-fn step_commands(job: &SNode) -> Vec<&str> {
-    items(at(job, &["steps"]))
-        .iter()
-        .filter_map(|step| get(step, "run"))
-        .map(text)
-        .collect()
-}
-
-#[test]
-fn the_init_workflow_checks_pull_requests_and_renders_the_default_branch() {
-    let project = Project::new();
-    project.run(&["init", "sub"]).code(0);
-    let workflow = parse_yaml(&project.read("sub/.github/workflows/rolecall.yml"));
-    let on = at(&workflow, &["on"]);
-    assert!(
-        get(on, "pull_request").is_some() && get(on, "push").is_some(),
-        "triggers: {on:?}"
-    );
-    let Node::Map(jobs) = &at(&workflow, &["jobs"]).node else {
-        panic!("jobs is not a mapping")
-    };
-    let job_for = |event: &str| {
-        let found = jobs
-            .iter()
-            .find(|(_, job)| get(job, "if").is_some_and(|c| text(c).contains(event)));
-        &found.unwrap_or_else(|| panic!("no job runs on {event}")).1
-    };
-    let pull_request = step_commands(job_for("'pull_request'"));
-    assert!(
-        pull_request
-            .iter()
-            .any(|c| c.starts_with("rolecall check --format github")),
-        "{pull_request:?}"
-    );
-    assert!(
-        pull_request.contains(&"rolecall render --check"),
-        "{pull_request:?}"
-    );
-    let push_job = job_for("'push'");
-    assert!(
-        text(at(push_job, &["if"])).contains("default_branch"),
-        "{push_job:?}"
-    );
-    let push = step_commands(push_job);
-    let render = push
-        .iter()
-        .position(|c| c.starts_with("rolecall render") && !c.contains("--check"));
-    let git_push = push.iter().position(|c| c.starts_with("git push"));
-    assert!(
-        matches!((render, git_push), (Some(r), Some(p)) if r < p),
-        "{push:?}"
-    );
 }
 
 // ------------------------------------------------------- templates export

@@ -1,5 +1,9 @@
 //! Findings as people and machines read them: rustc-style diagnostics,
-//! one JSON document, or GitHub Actions workflow commands (SPEC §4).
+//! one JSON document, or GitHub Actions workflow commands (SPEC §4); the
+//! formats CI tools read (SPEC §10.5) have a module each.
+
+mod gitlab;
+mod sarif;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -16,6 +20,18 @@ pub enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0 for code scanning; paths relative to the repository.
+    Sarif,
+    /// A GitLab Code Quality report; paths relative to the repository.
+    Gitlab,
+}
+
+impl Format {
+    /// Whether finding paths must be relative to the repository's top
+    /// folder rather than to the folder rolecall runs in.
+    pub fn wants_repository_paths(self) -> bool {
+        matches!(self, Format::Sarif | Format::Gitlab)
+    }
 }
 
 /// What was checked, for the summary line and the JSON document.
@@ -79,6 +95,8 @@ pub fn render(
         Format::Human => human(findings, summary, root, color),
         Format::Json => json(findings, summary),
         Format::Github => github(findings, summary),
+        Format::Sarif => sarif::log(findings),
+        Format::Gitlab => gitlab::report(findings),
     }
 }
 
