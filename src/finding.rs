@@ -122,6 +122,13 @@ impl Code {
             Code::PostmortemDueLate => "The postmortem is due later than the severity allows.",
             Code::PostmortemOverdue => "A resolved incident's postmortem is past due.",
             Code::ActionOverdue => "An open action item is past its due date.",
+            Code::UnacknowledgedHandover => {
+                "A handover of an open incident was not acknowledged in time."
+            }
+            Code::AckBeforeHandover => "A shift is acknowledged before it starts.",
+            Code::PostmortemMarkers => {
+                "A postmortem's generated-section markers are broken, so render leaves it alone."
+            }
         }
     }
 
@@ -168,7 +175,9 @@ impl Code {
             Code::StatusMismatch => {
                 "Set `resolved_at` when the status is `resolved`, or the status to `resolved` when there is a `resolved_at`."
             }
-            Code::TimeOrder => "Make `detected_at` and `resolved_at` no earlier than `started_at`.",
+            Code::TimeOrder => {
+                "Make `detected_at`, `mitigated_at` and `resolved_at` no earlier than `started_at`, and `mitigated_at` no later than `resolved_at`."
+            }
             Code::TimelineOrder => {
                 "Order the entries by `at`, within the incident's start and resolution."
             }
@@ -183,6 +192,15 @@ impl Code {
                 "Finish the postmortem and set `postmortem.status: done`, or agree a new due date."
             }
             Code::ActionOverdue => "Finish the action and mark it done, or agree a new due date.",
+            Code::UnacknowledgedHandover => {
+                "The incoming owner confirms with `rolecall ack ID ROLE`, which sets the shift's `acknowledged_at`; `ack_within` in `rolecall.yaml` sets how long that may take."
+            }
+            Code::AckBeforeHandover => {
+                "Set `acknowledged_at` to a moment at or after the shift's `from`."
+            }
+            Code::PostmortemMarkers => {
+                "Give every `<!-- rolecall:begin NAME -->` one matching `<!-- rolecall:end NAME -->`, without nesting or repeating a section; until then `rolecall render` leaves the file as it is."
+            }
         }
     }
 }
