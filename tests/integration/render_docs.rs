@@ -663,3 +663,41 @@ fn a_configured_output_folder_receives_every_document() {
     );
     project.run(&["render", "--check"]).code(0);
 }
+
+#[test]
+fn the_postmortem_shows_the_time_to_mitigate_and_drills_say_so() {
+    // Started 09:00, mitigated 09:25, resolved 09:40: 25 minutes to
+    // mitigate. Without `mitigated_at` the resolution stands in: 40.
+    let mitigated = CLEAN_RECORD.replace(
+        "resolved_at: 2026-11-20T09:40:00Z\n",
+        "mitigated_at: 2026-11-20T09:25:00Z\nresolved_at: 2026-11-20T09:40:00Z\nkind: drill\n",
+    );
+    let postmortem = fresh_postmortem(&mitigated);
+    assert!(
+        postmortem.contains("| Time to mitigate | 25 min |"),
+        "{postmortem}"
+    );
+    let postmortem = fresh_postmortem(CLEAN_RECORD);
+    assert!(
+        postmortem.contains("| Time to mitigate | 40 min |"),
+        "{postmortem}"
+    );
+
+    let project = Project::new();
+    project
+        .file("people.yaml", PEOPLE)
+        .record("INC-1", &mitigated)
+        .record("INC-2", CLEAN_RECORD);
+    render(&project, &[]).code(0);
+    let overview = project.read("incidents/INC-1/README.md");
+    assert!(
+        overview.contains("# INC-1: Clean record (drill)\n"),
+        "{overview}"
+    );
+    let index = project.read("incidents/README.md");
+    assert!(index.contains("| Clean record (drill) |"), "{index}");
+    assert!(
+        index.contains("[INC-2](INC-2/README.md) | Clean record |"),
+        "a real incident is not marked: {index}"
+    );
+}

@@ -71,12 +71,18 @@ pub struct IncidentView {
     pub status: &'static str,
     pub open: bool,
     pub started_at: String,
+    /// `incident` or `drill`.
+    pub kind: &'static str,
     pub detected_at: Option<String>,
+    pub mitigated_at: Option<String>,
     pub resolved_at: Option<String>,
     /// Seconds from start to resolution; `None` while open.
     pub duration: Option<i64>,
     /// Seconds from start to detection; `None` without `detected_at`.
     pub time_to_detect: Option<i64>,
+    /// Seconds from start to mitigation (`mitigated_at`, else the
+    /// resolution); `None` while neither is known.
+    pub time_to_mitigate: Option<i64>,
     pub summary: Option<String>,
     pub impact: Option<String>,
     pub services: Vec<String>,
@@ -145,7 +151,9 @@ impl IncidentView {
             status: incident.status.value.as_str(),
             open: !incident.is_resolved(),
             started_at: ts(incident.started_at.value),
+            kind: incident.kind.as_str(),
             detected_at: incident.detected_at.as_ref().map(|d| ts(d.value)),
+            mitigated_at: incident.mitigated_at.as_ref().map(|m| ts(m.value)),
             resolved_at: incident.resolved_at.as_ref().map(|d| ts(d.value)),
             duration: incident
                 .resolved_at
@@ -163,6 +171,19 @@ impl IncidentView {
                     .duration_since(incident.started_at.value.0)
                     .as_secs()
             }),
+            time_to_mitigate: incident
+                .mitigated_at
+                .as_ref()
+                .or(incident
+                    .resolved_at
+                    .as_ref()
+                    .filter(|_| incident.is_resolved()))
+                .map(|m| {
+                    m.value
+                        .0
+                        .duration_since(incident.started_at.value.0)
+                        .as_secs()
+                }),
             summary: incident.summary.clone(),
             impact: incident.impact.clone(),
             services: incident.services.clone(),
@@ -331,6 +352,8 @@ pub struct IndexEntry {
     /// The overview's path relative to the index.
     pub link: String,
     pub title: String,
+    /// `incident` or `drill`.
+    pub kind: &'static str,
     pub severity: String,
     pub status: &'static str,
     pub started_at: String,
@@ -345,6 +368,7 @@ impl IndexEntry {
             id: view.id.clone(),
             link: format!("{}/README.md", view.id),
             title: view.title.clone(),
+            kind: view.kind,
             severity: view.severity.clone(),
             status: view.status,
             started_at: view.started_at.clone(),
