@@ -300,3 +300,98 @@ fn a_broken_export_is_reported_with_the_json_path_and_nothing_is_written() {
     run.code(2);
     assert!(run.stderr.contains("could not read"), "{}", run.stderr);
 }
+
+#[test]
+fn imported_history_gives_the_hand_computed_stats() {
+    // Both exports in one repository, counted from 2026-11-20 to
+    // 2026-11-23 at 2026-11-22T05:00Z: PD-1234 (SEV2, Fri 09:14–11:02,
+    // alice then carol from 10:30), INC-88 (SEV2, Sat 13:50, detected
+    // 14:05:12, resolved 16:20; alice, bob, carol from the start) and
+    // PD-1240 (SEV4, Sun 03:00, open, bob). INC-90 starts on the 24th.
+    let project = project();
+    project
+        .run(&["import", "pagerduty", "exports/pagerduty.json"])
+        .code(0);
+    project
+        .run(&["import", "incidentio", "exports/incidentio.json"])
+        .code(0);
+    let run = project.run(&[
+        "stats",
+        "--format",
+        "json",
+        "--since",
+        "2026-11-20",
+        "--until",
+        "2026-11-23",
+        "--now",
+        "2026-11-22T05:00:00Z",
+    ]);
+    run.code(0);
+    let stats: serde_json::Value = serde_json::from_str(&run.stdout).expect("stats json");
+    assert_eq!(
+        (stats["incidents"].as_u64(), stats["open"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let overall = &stats["overall"];
+    let metric = |name: &str| {
+        let m = &overall[name];
+        (
+            m["count"].as_u64(),
+            m["mean"].as_f64(),
+            m["median"].as_f64(),
+            m["p90"].as_f64(),
+        )
+    };
+    // 15 min 12 s to detect, INC-88 only.
+    assert_eq!(
+        metric("time_to_detect"),
+        (Some(1), Some(15.2), Some(15.2), Some(15.2))
+    );
+    // PD-1234 never had a tech lead or communications manager; INC-88 and
+    // PD-1240 had every required role from the start.
+    assert_eq!(
+        metric("time_to_assemble"),
+        (Some(2), Some(0.0), Some(0.0), Some(0.0))
+    );
+    // 108 and 150 minutes: mean and median 129, p90 the 2nd of 2.
+    assert_eq!(
+        metric("time_to_resolve"),
+        (Some(2), Some(129.0), Some(129.0), Some(150.0))
+    );
+    assert_eq!(
+        metric("time_to_mitigate"),
+        (Some(2), Some(129.0), Some(129.0), Some(150.0))
+    );
+    // Two SEV2s need a postmortem, due five days after resolving: not yet.
+    assert_eq!(
+        overall["postmortems"],
+        serde_json::json!({"required": 2, "done": 0, "overdue": 0})
+    );
+
+    // Minutes on shift; everything on the weekend is off-hours (UTC).
+    let people: Vec<(String, f64, f64, u64, u64)> = stats["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .map(|p| {
+            (
+                p["person"].as_str().expect("person").to_owned(),
+                p["minutes"].as_f64().expect("minutes"),
+                p["off_hours_minutes"].as_f64().expect("off hours"),
+                p["handovers_given"].as_u64().expect("given"),
+                p["handovers_received"].as_u64().expect("received"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        [
+            // 76 (Fri, PD-1234) + 150 (Sat, INC-88)
+            ("alice".to_owned(), 226.0, 150.0, 1, 0),
+            // 150 (Sat, INC-88) + 120 (Sun 03:00 to now, PD-1240)
+            ("bob".to_owned(), 270.0, 270.0, 0, 0),
+            // 32 (Fri, PD-1234, handed over from alice) + 150 (Sat)
+            ("carol".to_owned(), 182.0, 150.0, 0, 1),
+        ]
+    );
+}
