@@ -282,7 +282,7 @@ fn the_action_refuses_a_command_it_does_not_run() {
     assert!(
         run.last
             .stdout
-            .contains("::error title=rolecall::command must be check or render"),
+            .contains("::error title=rolecall::command must be check, render, notify or remind"),
         "{}",
         run.last.stdout
     );
