@@ -603,6 +603,8 @@ fn the_readme_shows_what_init_writes() {
         readme.contains(&format!("```yaml\n{gitlab}```\n")),
         "README's GitLab configuration differs from init's:\n{gitlab}"
     );
+    // rolecall is not on crates.io: no job may install it from there.
+    assert!(!readme.contains("cargo install --locked rolecall"));
 }
 
 /// The shell scripts of a workflow or action: every `run:`, with each
