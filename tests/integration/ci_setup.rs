@@ -88,7 +88,7 @@ const END: &str = "# <<< rolecall notify";
 /// `text` with its commented blocks turned on, as a user uncomments them:
 /// between the marker lines, the `# ` after each line's indentation goes
 /// (a bare `#` becomes an empty line). The result and the number of blocks.
-fn uncommented(text: &str) -> (String, usize) {
+pub fn uncommented(text: &str) -> (String, usize) {
     let mut out = String::new();
     let mut blocks = 0;
     let mut inside = false;
