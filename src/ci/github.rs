@@ -2,7 +2,8 @@
 //! --changed-since` (and `render --check` when the workflow's
 //! `ROLECALL_RENDER_CHECK` is `"true"`); pushes to the default branch
 //! render, commit and push the documents, or propose them in a pull
-//! request.
+//! request. The `notify` and scheduled `remind` jobs follow, commented out
+//! with their `schedule:` trigger until the webhook secret exists.
 
 use std::fmt::Write as _;
 

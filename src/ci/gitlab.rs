@@ -2,7 +2,8 @@
 //! and publish a Code Quality report (and `render --check` when
 //! `ROLECALL_RENDER_CHECK` is `"true"`); pushes to the default branch
 //! render, commit and push the documents, or propose them in a merge
-//! request.
+//! request. The `notify` and `remind` jobs follow, commented out until the
+//! webhook variable exists.
 
 use std::fmt::Write as _;
 

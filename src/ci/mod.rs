@@ -1,7 +1,7 @@
 //! The CI files `rolecall init` writes: a GitHub Actions workflow or a
 //! GitLab CI configuration that checks records in reviews and renders
-//! documents on the default branch. Pure text from plain options; nothing
-//! here touches the disk.
+//! documents on the default branch, with notification jobs to uncomment.
+//! Pure text from plain options; nothing here touches the disk.
 
 mod github;
 mod gitlab;
