@@ -2,11 +2,12 @@
 //! --changed-since` (and `render --check` when the workflow's
 //! `ROLECALL_RENDER_CHECK` is `"true"`); pushes to the default branch
 //! render, commit and push the documents, or propose them in a pull
-//! request.
+//! request. The `notify` and scheduled `remind` jobs follow, commented out
+//! with their `schedule:` trigger until the webhook secret exists.
 
 use std::fmt::Write as _;
 
-use super::{Install, RENDER_BRANCH, RenderVia, Setup};
+use super::{Install, RENDER_BRANCH, RenderVia, Setup, commented};
 
 const HEADER: &str = r#"# rolecall: check incident records in pull requests; render and commit their
 # documents on the default branch. Written by `rolecall init`; see the
@@ -16,7 +17,15 @@ name: rolecall
 on:
   pull_request:
   push:
+"#;
 
+/// The explanation above each commented notification block.
+const NOTIFY_HOW: &str = "  # Notifications: add the Actions secret ROLECALL_WEBHOOK, then uncomment both rolecall notify blocks.\n";
+
+/// The `remind` job's trigger, commented out with the jobs.
+const SCHEDULE: &str = "  schedule:\n    - cron: \"*/30 * * * *\" # remind every 30 minutes\n";
+
+const SETTINGS: &str = r#"
 env:
   # "true" also fails pull requests whose committed documents are not
   # current (`rolecall render --check`). Off by default: the render job
@@ -43,6 +52,9 @@ const PUSH: &str = r#"      - name: Push the documents
 /// The workflow for `setup`.
 pub fn workflow(setup: &Setup) -> String {
     let mut out = String::from(HEADER);
+    out.push_str(NOTIFY_HOW);
+    out.push_str(&commented(SCHEDULE, 2));
+    out.push_str(SETTINGS);
     out.push_str(
         "  check:\n    if: github.event_name == 'pull_request'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n",
     );
@@ -76,6 +88,42 @@ pub fn workflow(setup: &Setup) -> String {
         RenderVia::Push => out.push_str(PUSH),
         RenderVia::PullRequest => out.push_str(&open_pull_request()),
     }
+    out.push('\n');
+    out.push_str(NOTIFY_HOW);
+    out.push_str(&commented(&notification_jobs(&setup.install), 2));
+    out
+}
+
+/// Where the notifications link the documents: the default branch, which
+/// the render job keeps current.
+const DOCS_URL: &str =
+    "--docs-url \"${{ github.server_url }}/${{ github.repository }}/blob/${{ github.ref_name }}\"";
+
+/// The `notify` job (each push to the default branch sends what it changed;
+/// a new branch's all-zero `before` names no commit) and the scheduled
+/// `remind` job (it fails while something is late).
+fn notification_jobs(install: &Install) -> String {
+    let mut out = String::from(
+        "  notify:\n    if: github.event_name == 'push' && github.ref_name == github.event.repository.default_branch && github.event.before != '0000000000000000000000000000000000000000'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n",
+    );
+    let mut steps = Steps::new(install);
+    steps.rolecall(
+        "Send what the push changed",
+        None,
+        "notify",
+        &format!(
+            "--since \"${{{{ github.event.before }}}}\" --until \"${{{{ github.sha }}}}\" {DOCS_URL}"
+        ),
+    );
+    steps.webhook();
+    out.push_str(&steps.text);
+    out.push_str(
+        "\n  remind:\n    if: github.event_name == 'schedule'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n",
+    );
+    let mut steps = Steps::new(install);
+    steps.rolecall("Remind of what is late", None, "remind", DOCS_URL);
+    steps.webhook();
+    out.push_str(&steps.text);
     out
 }
 
@@ -119,6 +167,13 @@ impl<'a> Steps<'a> {
             installed: false,
             text: String::new(),
         }
+    }
+
+    /// Gives the last step the webhook secret as `ROLECALL_WEBHOOK`.
+    fn webhook(&mut self) {
+        self.text.push_str(
+            "        env:\n          ROLECALL_WEBHOOK: ${{ secrets.ROLECALL_WEBHOOK }}\n",
+        );
     }
 
     fn rolecall(&mut self, name: &str, condition: Option<&str>, command: &str, args: &str) {

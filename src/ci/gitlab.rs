@@ -2,11 +2,12 @@
 //! and publish a Code Quality report (and `render --check` when
 //! `ROLECALL_RENDER_CHECK` is `"true"`); pushes to the default branch
 //! render, commit and push the documents, or propose them in a merge
-//! request.
+//! request. The `notify` and `remind` jobs follow, commented out until the
+//! webhook variable exists.
 
 use std::fmt::Write as _;
 
-use super::{RENDER_BRANCH, RenderVia};
+use super::{RENDER_BRANCH, RenderVia, commented};
 
 const HEADER: &str = r#"# rolecall: check incident records in merge requests; render and commit
 # their documents on the default branch. Written by `rolecall init`; see the
@@ -97,5 +98,32 @@ pub fn configuration(url: &str, render_via: RenderVia) -> String {
             );
         }
     }
+    out.push_str(NOTIFY_HOW);
+    out.push_str(&commented(NOTIFY_JOBS, 0));
     out
 }
+
+/// How to turn the notification jobs on.
+const NOTIFY_HOW: &str = "\n# Notifications: add the masked CI/CD variable ROLECALL_WEBHOOK, uncomment the block below and schedule a pipeline for remind.\n";
+
+/// The notification jobs, commented out until the webhook exists: `notify`
+/// on pushes to the default branch (not a new branch's first push, whose
+/// before-sha is all zeros) and `remind` in scheduled pipelines.
+const NOTIFY_JOBS: &str = r#"rolecall-notify:
+  extends: .rolecall
+  stage: deploy
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_COMMIT_BEFORE_SHA != "0000000000000000000000000000000000000000"
+  variables:
+    GIT_DEPTH: "0"
+  script:
+    - rolecall notify --since "$CI_COMMIT_BEFORE_SHA" --until "$CI_COMMIT_SHA" --docs-url "$CI_PROJECT_URL/-/blob/$CI_DEFAULT_BRANCH"
+
+rolecall-remind:
+  extends: .rolecall
+  stage: deploy
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "schedule"
+  script:
+    - rolecall remind --docs-url "$CI_PROJECT_URL/-/blob/$CI_DEFAULT_BRANCH"
+"#;

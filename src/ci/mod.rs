@@ -1,7 +1,7 @@
 //! The CI files `rolecall init` writes: a GitHub Actions workflow or a
 //! GitLab CI configuration that checks records in reviews and renders
-//! documents on the default branch. Pure text from plain options; nothing
-//! here touches the disk.
+//! documents on the default branch, with notification jobs to uncomment.
+//! Pure text from plain options; nothing here touches the disk.
 
 mod github;
 mod gitlab;
@@ -39,6 +39,36 @@ pub enum RenderVia {
 /// The branch the render job proposes its commit on with
 /// [`RenderVia::PullRequest`].
 pub const RENDER_BRANCH: &str = "rolecall/render";
+
+/// The comment lines that open and close a block `init` writes commented
+/// out: the notification jobs and their trigger, off until the webhook
+/// secret exists. Between them every line is the YAML with `# ` in front.
+pub const NOTIFY_BEGIN: &str = "# >>> rolecall notify";
+/// See [`NOTIFY_BEGIN`].
+pub const NOTIFY_END: &str = "# <<< rolecall notify";
+
+/// `yaml` (lines indented by at least `indent` spaces) commented out
+/// between the markers, each `# ` placed after the first `indent` spaces.
+fn commented(yaml: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = format!("{pad}{NOTIFY_BEGIN}\n");
+    for line in yaml.lines() {
+        if line.trim().is_empty() {
+            out.push_str(&pad);
+            out.push_str("#\n");
+        } else {
+            let rest = line.strip_prefix(pad.as_str()).unwrap_or(line);
+            out.push_str(&pad);
+            out.push_str("# ");
+            out.push_str(rest);
+            out.push('\n');
+        }
+    }
+    out.push_str(&pad);
+    out.push_str(NOTIFY_END);
+    out.push('\n');
+    out
+}
 
 /// What the CI file is made of.
 #[derive(Clone, Debug, PartialEq, Eq)]

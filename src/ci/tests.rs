@@ -53,7 +53,7 @@ fn setup(install: Install, render_via: RenderVia) -> Setup {
 #[test]
 fn the_workflow_uses_the_action_it_is_given_everywhere() {
     let text = github_workflow(&setup(Install::Action("org/rc@v2".into()), RenderVia::Push));
-    assert_eq!(text.matches("uses: org/rc@v2").count(), 3, "{text}");
+    assert_eq!(text.matches("uses: org/rc@v2").count(), 5, "{text}");
     assert!(!text.contains("cargo install"), "{text}");
     assert!(!text.contains(ACTION_PLACEHOLDER));
 }
@@ -64,7 +64,7 @@ fn the_workflow_installs_from_a_git_url_with_a_cache() {
         Install::Git("https://example.com/rc.git".into()),
         RenderVia::Push,
     ));
-    assert_eq!(text.matches("uses: actions/cache@v4").count(), 2, "{text}");
+    assert_eq!(text.matches("uses: actions/cache@v4").count(), 4, "{text}");
     assert!(
         text.contains("cargo install --locked --git 'https://example.com/rc.git'"),
         "{text}"

@@ -282,7 +282,7 @@ fn the_action_refuses_a_command_it_does_not_run() {
     assert!(
         run.last
             .stdout
-            .contains("::error title=rolecall::command must be check or render"),
+            .contains("::error title=rolecall::command must be check, render, notify or remind"),
         "{}",
         run.last.stdout
     );
@@ -310,5 +310,39 @@ fn on_a_cache_miss_the_action_builds_rolecall_from_its_own_files() {
         "{}",
         run.last.stdout
     );
+    assert_eq!(run.outputs["run"]["exit-code"], "0");
+}
+
+#[test]
+fn the_action_runs_notify_and_remind() {
+    let project = clean_project();
+    project.record("INC-2", &CLEAN_RECORD.replace("INC-1", "INC-2"));
+    project.commit_all("a second record");
+    let run = run_action(
+        &project,
+        &[
+            ("command", "notify"),
+            (
+                "args",
+                &format!("--since HEAD~1 --until HEAD --format json --dry-run --now {NOW}"),
+            ),
+        ],
+    );
+    run.last.code(0);
+    let body: Value = serde_json::from_str(&run.last.stdout).expect("the payload");
+    // Only the new record's events: what the commit changed.
+    let events = body["events"].as_array().expect("events");
+    assert!(events.iter().all(|e| e["incident"] == "INC-2"), "{body}");
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["declared", "update-posted", "resolved"], "{body}");
+    // Nothing is late in the clean records, so remind succeeds.
+    let run = run_action(
+        &project,
+        &[
+            ("command", "remind"),
+            ("args", &format!("--now {NOW} --dry-run")),
+        ],
+    );
+    run.last.code(0);
     assert_eq!(run.outputs["run"]["exit-code"], "0");
 }

@@ -81,6 +81,45 @@ fn init(args: &[&str]) -> (Project, Run) {
     (project, run)
 }
 
+/// The lines around each block init writes commented out.
+const BEGIN: &str = "# >>> rolecall notify";
+const END: &str = "# <<< rolecall notify";
+
+/// `text` with its commented blocks turned on, as a user uncomments them:
+/// between the marker lines, the `# ` after each line's indentation goes
+/// (a bare `#` becomes an empty line). The result and the number of blocks.
+pub fn uncommented(text: &str) -> (String, usize) {
+    let mut out = String::new();
+    let mut blocks = 0;
+    let mut inside = false;
+    for line in text.lines() {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        if body == BEGIN {
+            assert!(!inside, "a block opens inside a block:\n{text}");
+            inside = true;
+            blocks += 1;
+        } else if body == END {
+            assert!(inside, "a block closes that never opened:\n{text}");
+            inside = false;
+        } else if inside && body == "#" {
+            out.push('\n');
+        } else if inside {
+            let code = body
+                .strip_prefix("# ")
+                .unwrap_or_else(|| panic!("a line in a block is not commented: {line:?}"));
+            out.push_str(indent);
+            out.push_str(code);
+            out.push('\n');
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(!inside, "a block is never closed:\n{text}");
+    (out, blocks)
+}
+
 const WORKFLOW: &str = "sub/.github/workflows/rolecall.yml";
 const GITLAB: &str = "sub/.gitlab-ci.yml";
 
@@ -123,6 +162,146 @@ fn every_init_gitlab_configuration_passes_gitlabs_schema() {
         let (project, _) = init(args);
         assert_valid("vendor.gitlab-ci", &project.abs(GITLAB));
         assert!(!project.exists(WORKFLOW), "{args:?}");
+    }
+}
+
+/// The webhook a notification step reads.
+const WEBHOOK_SECRET: &str = "${{ secrets.ROLECALL_WEBHOOK }}";
+
+/// The rolecall command line of a step, as `command args` of the action
+/// or the text of `run:`.
+fn command_line(step: &Value) -> String {
+    step["run"].as_str().map_or_else(
+        || {
+            format!(
+                "rolecall {} {}",
+                step["with"]["command"].as_str().expect("a command"),
+                step["with"]["args"].as_str().unwrap_or_default()
+            )
+        },
+        str::to_owned,
+    )
+}
+
+#[test]
+fn the_workflows_notification_jobs_are_off_and_pass_the_schema_when_turned_on() {
+    for args in GITHUB_VARIANTS {
+        let (project, _) = init(args);
+        let text = project.read(WORKFLOW);
+        let off = yaml(&text);
+        assert!(off["on"]["schedule"].is_null(), "{args:?}");
+        assert!(off["jobs"]["notify"].is_null() && off["jobs"]["remind"].is_null());
+        assert_eq!(
+            text.matches(
+                "# Notifications: add the Actions secret ROLECALL_WEBHOOK, then uncomment"
+            )
+            .count(),
+            2,
+            "{text}"
+        );
+        let (on, blocks) = uncommented(&text);
+        assert_eq!(blocks, 2, "{text}");
+        project.file(WORKFLOW, &on);
+        assert_valid("vendor.github-workflows", &project.abs(WORKFLOW));
+        let workflow = yaml(&on);
+        assert_eq!(workflow["on"]["schedule"][0]["cron"], "*/30 * * * *");
+        let notify = &workflow["jobs"]["notify"];
+        let condition = notify["if"].as_str().expect("a condition");
+        for part in [
+            "github.event_name == 'push'",
+            "github.ref_name == github.event.repository.default_branch",
+            "github.event.before != '0000000000000000000000000000000000000000'",
+        ] {
+            assert!(condition.contains(part), "{condition}");
+        }
+        let notify_steps = steps(&workflow, "notify");
+        assert_eq!(notify_steps[0]["with"]["fetch-depth"], 0);
+        let sending = step(notify_steps, "Send what the push changed");
+        assert_eq!(sending["env"]["ROLECALL_WEBHOOK"], WEBHOOK_SECRET);
+        let docs = "--docs-url \"${{ github.server_url }}/${{ github.repository }}/blob/${{ github.ref_name }}\"";
+        assert_eq!(
+            command_line(sending),
+            format!(
+                "rolecall notify --since \"${{{{ github.event.before }}}}\" --until \"${{{{ github.sha }}}}\" {docs}"
+            )
+        );
+        assert_eq!(
+            workflow["jobs"]["remind"]["if"],
+            "github.event_name == 'schedule'"
+        );
+        let reminding = step(steps(&workflow, "remind"), "Remind of what is late");
+        assert_eq!(reminding["env"]["ROLECALL_WEBHOOK"], WEBHOOK_SECRET);
+        assert_eq!(command_line(reminding), format!("rolecall remind {docs}"));
+        // Installed the way the other jobs install rolecall.
+        for job in ["notify", "remind"] {
+            let job_steps = steps(&workflow, job);
+            if args.contains(&"--install-from") {
+                step(job_steps, "Install rolecall");
+            } else {
+                let action = args.get(1).copied().unwrap_or("OWNER/REPO@REF");
+                assert_eq!(job_steps.last().expect("a step")["uses"], action, "{job}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_gitlab_notification_jobs_are_off_and_pass_the_schema_when_turned_on() {
+    for args in [
+        &["--ci", "gitlab"][..],
+        &["--ci", "gitlab", "--render-via", "pr"],
+    ] {
+        let (project, _) = init(args);
+        let text = project.read(GITLAB);
+        let off = yaml(&text);
+        assert!(off["rolecall-notify"].is_null() && off["rolecall-remind"].is_null());
+        assert!(
+            text.contains("\n# Notifications: add the masked CI/CD variable ROLECALL_WEBHOOK, uncomment the block below and schedule a pipeline for remind.\n# >>> rolecall notify\n"),
+            "{text}"
+        );
+        let (on, blocks) = uncommented(&text);
+        assert_eq!(blocks, 1, "{text}");
+        project.file(GITLAB, &on);
+        assert_valid("vendor.gitlab-ci", &project.abs(GITLAB));
+        let config = yaml(&on);
+        let notify = &config["rolecall-notify"];
+        assert_eq!(notify["extends"], ".rolecall");
+        assert_eq!(notify["variables"]["GIT_DEPTH"], "0");
+        assert_eq!(
+            notify["rules"][0]["if"],
+            "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_COMMIT_BEFORE_SHA != \"0000000000000000000000000000000000000000\""
+        );
+        assert_eq!(
+            notify["script"][0],
+            "rolecall notify --since \"$CI_COMMIT_BEFORE_SHA\" --until \"$CI_COMMIT_SHA\" --docs-url \"$CI_PROJECT_URL/-/blob/$CI_DEFAULT_BRANCH\""
+        );
+        let remind = &config["rolecall-remind"];
+        assert_eq!(remind["extends"], ".rolecall");
+        assert_eq!(
+            remind["rules"][0]["if"],
+            "$CI_PIPELINE_SOURCE == \"schedule\""
+        );
+        assert_eq!(
+            remind["script"][0],
+            "rolecall remind --docs-url \"$CI_PROJECT_URL/-/blob/$CI_DEFAULT_BRANCH\""
+        );
+    }
+}
+
+#[test]
+fn uncommenting_refuses_a_block_it_cannot_turn_on() {
+    let (on, blocks) =
+        uncommented("a: 1\n  # >>> rolecall notify\n  # b: 2\n  #\n  # <<< rolecall notify\n");
+    assert_eq!((on.as_str(), blocks), ("a: 1\n  b: 2\n\n", 1));
+    for broken in [
+        "# >>> rolecall notify\nb: 2\n# <<< rolecall notify\n",
+        "# >>> rolecall notify\n# b: 2\n",
+        "# <<< rolecall notify\n",
+    ] {
+        assert!(
+            std::panic::catch_unwind(|| uncommented(broken)).is_err(),
+            "{broken:?}"
+        );
     }
 }
 
@@ -244,7 +423,7 @@ fn the_action_workflow_checks_pull_requests_and_renders_the_default_branch() {
 fn without_an_action_the_workflow_holds_a_placeholder_and_init_says_so() {
     let (project, run) = init(&[]);
     let text = project.read(WORKFLOW);
-    assert_eq!(text.matches("uses: OWNER/REPO@REF").count(), 3, "{text}");
+    assert_eq!(text.matches("uses: OWNER/REPO@REF").count(), 5, "{text}");
     assert!(
         run.stdout
             .contains("next: in .github/workflows/rolecall.yml, replace OWNER/REPO@REF"),
@@ -424,6 +603,8 @@ fn the_readme_shows_what_init_writes() {
         readme.contains(&format!("```yaml\n{gitlab}```\n")),
         "README's GitLab configuration differs from init's:\n{gitlab}"
     );
+    // rolecall is not on crates.io: no job may install it from there.
+    assert!(!readme.contains("cargo install --locked rolecall"));
 }
 
 /// The shell scripts of a workflow or action: every `run:`, with each
@@ -504,14 +685,17 @@ fn every_shell_script_passes_shellcheck() {
     scripts.extend(github_scripts(&yaml(&action)));
     for args in GITHUB_VARIANTS {
         let (project, _) = init(args);
-        scripts.extend(github_scripts(&yaml(&project.read(WORKFLOW))));
+        // With the notification jobs turned on: they hold scripts too.
+        scripts.extend(github_scripts(&yaml(
+            &uncommented(&project.read(WORKFLOW)).0,
+        )));
     }
     for args in [
         &["--ci", "gitlab"][..],
         &["--ci", "gitlab", "--render-via", "pr"],
     ] {
         let (project, _) = init(args);
-        scripts.extend(gitlab_scripts(&yaml(&project.read(GITLAB))));
+        scripts.extend(gitlab_scripts(&yaml(&uncommented(&project.read(GITLAB)).0)));
     }
     assert!(scripts.len() >= 20, "found {} scripts", scripts.len());
     let complaints: Vec<String> = scripts

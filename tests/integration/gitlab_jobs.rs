@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use crate::harness::{CLEAN_RECORD, PEOPLE, Project, ROLECALL, Run};
+use crate::webhook::Receiver;
 
 /// The configuration init writes with `args`, as YAML.
 fn configuration(args: &[&str]) -> Value {
@@ -225,4 +226,82 @@ fn the_render_job_in_merge_request_mode_pushes_a_branch() {
     );
     let files = origin_files(&project, "rolecall/render");
     assert!(files.contains("incidents/README.md"), "{files}");
+}
+
+/// The configuration with its commented notification jobs turned on.
+fn configuration_with_notifications() -> Value {
+    let project = Project::new();
+    project.run(&["init", "sub", "--ci", "gitlab"]).code(0);
+    let (on, blocks) = crate::ci_setup::uncommented(&project.read("sub/.gitlab-ci.yml"));
+    assert_eq!(blocks, 1);
+    serde_saphyr::from_str(&on).expect("YAML")
+}
+
+#[test]
+fn the_notify_job_sends_what_the_push_changed_to_the_webhook() {
+    let config = configuration_with_notifications();
+    let project = Project::new();
+    origin(&project);
+    let before = project.git_ok(&["-C", "origin.git", "rev-parse", "main"]);
+    project.file(
+        "seed/incidents/INC-2.yaml",
+        CLEAN_RECORD.replace("Clean record", "Second record"),
+    );
+    project.git_ok(&["-C", "seed", "add", "-A"]);
+    project.git_ok(&["-C", "seed", "commit", "-q", "-m", "second record"]);
+    project.git_ok(&["-C", "seed", "push", "-q", "origin", "HEAD:main"]);
+    runner_clone(&project, "main", "job");
+    let receiver = Receiver::start(&[]);
+    let mut variables = render_variables(&project, "job");
+    variables.push(("CI_COMMIT_BEFORE_SHA", before.trim().to_owned()));
+    variables.push((
+        "CI_PROJECT_URL",
+        "https://gitlab.example.com/ops/incidents".to_owned(),
+    ));
+    variables.push(("ROLECALL_WEBHOOK", receiver.url.clone()));
+    let run = run_job(&project, &config, "rolecall-notify", "job", &variables);
+    run.code(0);
+    let requests = receiver.requests();
+    assert_eq!(requests.len(), 1, "{}{}", run.stdout, run.stderr);
+    let body = String::from_utf8_lossy(&requests[0].body).into_owned();
+    assert!(body.contains("INC-2 declared"), "{body}");
+    assert!(!body.contains("INC-1"), "INC-1 did not change: {body}");
+    assert!(
+        body.contains(
+            "https://gitlab.example.com/ops/incidents/-/blob/main/incidents/INC-2/README.md"
+        ),
+        "{body}"
+    );
+}
+
+#[test]
+fn the_remind_job_sends_what_is_late_and_fails() {
+    let config = configuration_with_notifications();
+    let project = Project::new();
+    // Open since November with no update and no communications manager.
+    let late = CLEAN_RECORD
+        .replace("status: resolved", "status: investigating")
+        .replace("resolved_at: 2026-11-20T09:40:00Z\n", "")
+        .replace("  communications_manager: carol\n", "");
+    origin_with(&project, &late);
+    runner_clone(&project, "main", "job");
+    let receiver = Receiver::start(&[]);
+    let variables = vec![
+        ("CI_PIPELINE_SOURCE", "schedule".to_owned()),
+        ("CI_DEFAULT_BRANCH", "main".to_owned()),
+        (
+            "CI_PROJECT_URL",
+            "https://gitlab.example.com/ops/incidents".to_owned(),
+        ),
+        ("ROLECALL_WEBHOOK", receiver.url.clone()),
+    ];
+    let run = run_job(&project, &config, "rolecall-remind", "job", &variables);
+    run.code(1);
+    let requests = receiver.requests();
+    assert_eq!(requests.len(), 1, "{}{}", run.stdout, run.stderr);
+    let body = String::from_utf8_lossy(&requests[0].body).into_owned();
+    assert!(
+        body.contains("role communications_manager has no owner"),
+        "{body}"
+    );
 }
