@@ -217,7 +217,7 @@ fn install_steps(url: &str) -> String {
     format!(
         r#"      - name: Find rolecall's revision
         id: rolecall-rev
-        run: echo "rev=$(git ls-remote '{url}' HEAD | cut -f1)" >> "$GITHUB_OUTPUT"
+        run: echo "rev=$(git ls-remote '{url}' HEAD | awk '$2 == "HEAD" {{ print $1 }}')" >> "$GITHUB_OUTPUT"
       - name: Restore rolecall from the cache
         id: rolecall-cache
         uses: actions/cache@v4

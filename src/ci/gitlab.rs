@@ -32,7 +32,7 @@ const TEMPLATE: &str = r#"
       - .rolecall/
   before_script:
     - |
-      rev=$(git ls-remote "$ROLECALL_GIT_URL" HEAD | cut -f1)
+      rev=$(git ls-remote "$ROLECALL_GIT_URL" HEAD | awk '$2 == "HEAD" { print $1 }')
       if [ ! -x .rolecall/bin/rolecall ] || [ "$(cat .rolecall/rev 2>/dev/null)" != "$rev" ]; then
         cargo install --locked --force --git "$ROLECALL_GIT_URL" --rev "$rev" --root .rolecall
         echo "$rev" > .rolecall/rev

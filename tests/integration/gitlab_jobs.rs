@@ -57,8 +57,13 @@ fn runner_clone(project: &Project, branch: &str, dir: &str) {
     let bin = project.abs(&format!("{dir}/.rolecall/bin"));
     std::fs::create_dir_all(&bin).expect("cache folder");
     std::fs::copy(ROLECALL, bin.join("rolecall")).expect("cached binary");
-    let rev = project.git_ok(&["ls-remote", env!("CARGO_MANIFEST_DIR"), "HEAD"]);
-    let rev = rev.split('\t').next().expect("a revision");
+    // A clone also lists refs/remotes/origin/HEAD: the revision is the
+    // line of HEAD itself.
+    let listed = project.git_ok(&["ls-remote", env!("CARGO_MANIFEST_DIR"), "HEAD"]);
+    let rev = listed
+        .lines()
+        .find_map(|line| line.strip_suffix("\tHEAD"))
+        .expect("a revision");
     project.file(&format!("{dir}/.rolecall/rev"), format!("{rev}\n"));
 }
 
