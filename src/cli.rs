@@ -8,9 +8,15 @@ use clap_complete::engine::ArgValueCandidates;
 
 mod authoring;
 mod candidates;
+mod insights;
+mod integrations;
+mod setup;
 
 pub use authoring::*;
 use candidates::{incident_ids, person_keys, role_keys};
+pub use insights::*;
+pub use integrations::*;
+pub use setup::*;
 
 use crate::model::{Instant, Span};
 
@@ -187,55 +193,6 @@ pub struct ActionsArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct StatsArgs {
-    /// Count incidents that started on or after this date (YYYY-MM-DD, UTC) or moment.
-    #[arg(long, value_name = "DATE", value_parser = parse_bound)]
-    pub since: Option<Instant>,
-    /// Count incidents that started before this date (YYYY-MM-DD, UTC) or moment.
-    #[arg(long, value_name = "DATE", value_parser = parse_bound)]
-    pub until: Option<Instant>,
-    /// Treat this moment as now (RFC 3339): it ends open shifts and decides what is overdue.
-    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
-    pub now: Option<Instant>,
-    /// Only incidents of this severity (repeatable).
-    #[arg(long, value_name = "SEVERITY")]
-    pub severity: Vec<String>,
-    /// Only incidents that name this service (repeatable).
-    #[arg(long, value_name = "SERVICE")]
-    pub service: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
-    pub format: StatsFormat,
-    /// Which sheet `--format csv` writes.
-    #[arg(long, value_enum, default_value_t = StatsSheet::Group)]
-    pub by: StatsSheet,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum StatsFormat {
-    Human,
-    Json,
-    Csv,
-    Markdown,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum StatsSheet {
-    /// One row per group: overall, each severity, service and month.
-    Group,
-    /// One row per person and role: shift minutes, off-hours, handovers.
-    Person,
-}
-
-#[derive(Debug, Args)]
-pub struct CalendarArgs {
-    /// Only what concerns this person (roster key): their shifts,
-    /// meetings of postmortems they attend, what they owe.
-    #[arg(long, value_name = "KEY")]
-    pub person: Option<String>,
-}
-
-#[derive(Debug, Args)]
 pub struct RolesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
@@ -290,128 +247,6 @@ pub struct HandoverArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
-    /// The folder to start in (default: the current folder).
-    #[arg(value_name = "DIR")]
-    pub target: Option<PathBuf>,
-    /// Which CI to write a configuration for.
-    #[arg(long, value_enum, default_value_t = CiArg::Github)]
-    pub ci: CiArg,
-    /// The rolecall action the GitHub workflow uses (default: the
-    /// placeholder OWNER/REPO@REF, to replace).
-    #[arg(long, value_name = "OWNER/REPO@REF", conflicts_with = "install_from")]
-    pub action: Option<String>,
-    /// Build rolecall in CI with `cargo install --git URL` (at the commit
-    /// the URL's HEAD names) instead of using the action.
-    #[arg(long, value_name = "URL")]
-    pub install_from: Option<String>,
-    /// How the render job publishes the documents on the default branch:
-    /// push them, or open a pull request (for a protected branch).
-    #[arg(long, value_enum, default_value_t = RenderViaArg::Push)]
-    pub render_via: RenderViaArg,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CiArg {
-    /// A GitHub Actions workflow, `.github/workflows/rolecall.yml`.
-    Github,
-    /// A GitLab CI configuration, `.gitlab-ci.yml`.
-    Gitlab,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RenderViaArg {
-    Push,
-    /// A pull request (GitHub) or merge request (GitLab).
-    Pr,
-}
-
-#[derive(Debug, Args)]
-pub struct NotifyArgs {
-    /// Compare the records from this revision on.
-    #[arg(long, value_name = "REV")]
-    pub since: String,
-    /// Up to this revision (default: the work tree).
-    #[arg(long, value_name = "REV")]
-    pub until: Option<String>,
-    /// The moment of changes a record does not date, such as a new status
-    /// (RFC 3339; default: now).
-    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
-    pub now: Option<Instant>,
-    #[command(flatten)]
-    pub send: SendArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct RemindArgs {
-    /// Treat this moment as now (RFC 3339).
-    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
-    pub now: Option<Instant>,
-    #[command(flatten)]
-    pub send: SendArgs,
-}
-
-/// Where and how `notify` and `remind` send.
-#[derive(Debug, Args)]
-pub struct SendArgs {
-    /// The webhook to post to.
-    #[arg(
-        long,
-        env = "ROLECALL_WEBHOOK",
-        value_name = "URL",
-        hide_env_values = true
-    )]
-    pub webhook: Option<String>,
-    /// The body: a Slack message with blocks, or rolecall's JSON events.
-    #[arg(long, value_enum, default_value_t = NotifyFormat::Slack)]
-    pub format: NotifyFormat,
-    /// Sign the body with the secret in this environment variable
-    /// (header `X-Rolecall-Signature: sha256=<hex HMAC-SHA256>`).
-    #[arg(long, value_name = "NAME")]
-    pub secret_env: Option<String>,
-    /// Print the body instead of sending it.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Give up on a try after this long (like `10s`, `1m`).
-    #[arg(long, env = "ROLECALL_TIMEOUT", value_name = "DURATION", default_value = "10s", value_parser = parse_span)]
-    pub timeout: Span,
-    /// Where the rendered documents can be read, such as
-    /// `https://github.com/org/repo/blob/main`; links follow it.
-    #[arg(long, env = "ROLECALL_DOCS_URL", value_name = "URL")]
-    pub docs_url: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// The tool the export comes from.
-    #[arg(value_enum)]
-    pub tool: ImportTool,
-    /// The export: a JSON file.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-    /// Urgency (PagerDuty) or severity name (incident.io) to severity:
-    /// `high=SEV2,low=SEV4` (default for PagerDuty) or
-    /// `critical=SEV1,major=SEV2,minor=SEV3` (default for incident.io).
-    #[arg(long, value_name = "FROM=SEV,…")]
-    pub severity_map: Option<String>,
-    /// List the records that would be written; write nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ImportTool {
-    Pagerduty,
-    Incidentio,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum NotifyFormat {
-    Slack,
-    Json,
-}
-
-#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
@@ -458,44 +293,10 @@ Examples:
   rolecall roles
   rolecall roles --format json";
 
-const STATS_EXAMPLES: &str = "\
-Examples:
-  rolecall stats
-  rolecall stats --since 2026-01-01 --until 2026-07-01 --severity SEV1
-  rolecall stats --format csv --by person --since 2026-11-01 --until 2026-12-01 > on-call.csv";
-
-const CALENDAR_EXAMPLES: &str = "\
-Examples:
-  rolecall calendar > incidents.ics
-  rolecall calendar --person alice > alice.ics";
-
-const INIT_EXAMPLES: &str = "\
-Examples:
-  rolecall init
-  rolecall init incident-records --action my-org/rolecall@v1
-  rolecall init --ci gitlab --install-from https://gitlab.example.com/tools/rolecall.git --render-via pr";
-
 const TEMPLATES_EXAMPLES: &str = "\
 Examples:
   rolecall templates export templates
   rolecall templates export /tmp/rolecall-templates";
-
-const NOTIFY_EXAMPLES: &str = "\
-Examples:
-  rolecall notify --since HEAD~1 --dry-run
-  rolecall notify --since origin/main --webhook https://hooks.slack.com/services/T0/B0/XXXX
-  ROLECALL_WEBHOOK=https://example.com/hook rolecall notify --since v1 --until v2 --format json --secret-env HOOK_SECRET";
-
-const REMIND_EXAMPLES: &str = "\
-Examples:
-  rolecall remind --dry-run
-  rolecall remind --now 2026-11-20T12:00:00Z --format json --webhook https://example.com/hook";
-
-const IMPORT_EXAMPLES: &str = "\
-Examples:
-  rolecall import pagerduty pagerduty-export.json --dry-run
-  rolecall import pagerduty pagerduty-export.json --severity-map high=SEV1,low=SEV3
-  rolecall import incidentio incidents.json";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
