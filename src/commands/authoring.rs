@@ -367,6 +367,39 @@ pub fn show_findings(findings: &[Finding], text: &str, color: bool) -> String {
     crate::report::diagnostics(findings, color, |_| Some(text.to_owned()))
 }
 
+/// A record text about to be written, read back as `check` reads it and
+/// checked at `now`: the record and its findings, or, when it has errors
+/// other than `allowed`, those errors shown against `text` and the refusal
+/// `refusal` names.
+pub fn check_new_record(
+    context: &Context,
+    workspace: &Workspace,
+    (rel, id, text): (&str, &str, &str),
+    now: Instant,
+    allowed: &[Code],
+    refusal: impl FnOnce() -> String,
+) -> Result<(Record, Vec<Finding>)> {
+    let (record, mut findings) = load::read_source(rel, id, text, &workspace.config);
+    if let Some(incident) = &record.incident {
+        let rules = Rules {
+            config: &workspace.config,
+            roster: workspace.roster.as_ref(),
+            now,
+        };
+        findings.extend(check::check_record(&rules, &record, incident));
+    }
+    let errors: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && !allowed.contains(&f.code))
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        return Ok((record, findings));
+    }
+    eprint!("{}", show_findings(&errors, text, context.output.color_err));
+    Err(Error::Content(refusal()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,6 @@
 //! record.
 
 use crate::blob::Blob;
-use crate::check::{self, Rules};
 use crate::cli::{ImportArgs, ImportTool};
 use crate::commands::Context;
 use crate::commit::{self, CommitRequest};
@@ -170,30 +169,19 @@ fn verify(
     text: &str,
     now: Instant,
 ) -> Result<Vec<Finding>> {
-    let (record, mut findings) = load::read_source(rel, id, text, &workspace.config);
-    if let Some(incident) = &record.incident {
-        let rules = Rules {
-            config: &workspace.config,
-            roster: workspace.roster.as_ref(),
-            now,
-        };
-        findings.extend(check::check_record(&rules, &record, incident));
-    }
-    let errors: Vec<Finding> = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error && !ALLOWED.contains(&f.code))
-        .cloned()
-        .collect();
-    if errors.is_empty() {
-        return Ok(findings);
-    }
-    eprint!(
-        "{}",
-        super::authoring::show_findings(&errors, text, context.output.color_err)
-    );
-    Err(Error::Content(format!(
-        "the record imported as {rel} would not pass `check` (lines above as it would be written); nothing was written"
-    )))
+    let (_, findings) = super::authoring::check_new_record(
+        context,
+        workspace,
+        (rel, id, text),
+        now,
+        ALLOWED,
+        || {
+            format!(
+                "the record imported as {rel} would not pass `check` (lines above as it would be written); nothing was written"
+            )
+        },
+    )?;
+    Ok(findings)
 }
 
 /// `: check reports missing-owner ×2, unknown-person`, or nothing.

@@ -6,13 +6,12 @@ use std::path::{Component, Path};
 use serde::Serialize;
 
 use crate::blob::Blob;
-use crate::check::{self, Rules};
 use crate::cli::NewArgs;
 use crate::commands::Context;
 use crate::commands::render::plan_changes;
 use crate::commit::{self, CommitRequest, Committed};
 use crate::error::{Error, Result};
-use crate::finding::{Code, Severity};
+use crate::finding::Code;
 use crate::line_endings::Conversion;
 use crate::load::{self, Workspace};
 use crate::model::{Instant, is_valid_key};
@@ -307,30 +306,20 @@ fn verify(
     text: &str,
     now: Instant,
 ) -> Result<load::Record> {
-    let (record, mut findings) = load::read_source(rel, id, text, &workspace.config);
-    if let Some(incident) = &record.incident {
-        let rules = Rules {
-            config: &workspace.config,
-            roster: workspace.roster.as_ref(),
-            now,
-        };
-        findings.extend(check::check_record(&rules, &record, incident));
-    }
     let allowed = [Code::MissingOwner, Code::VacantRole];
-    let errors: Vec<_> = findings
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error && !allowed.contains(&f.code))
-        .collect();
-    if errors.is_empty() {
-        return Ok(record);
-    }
-    eprint!(
-        "{}",
-        super::authoring::show_findings(&errors, text, context.output.color_err)
-    );
-    Err(Error::Content(format!(
-        "the new record would not pass `check` (lines above as it would be written); {rel} was not written"
-    )))
+    let (record, _) = super::authoring::check_new_record(
+        context,
+        workspace,
+        (rel, id, text),
+        now,
+        &allowed,
+        || {
+            format!(
+                "the new record would not pass `check` (lines above as it would be written); {rel} was not written"
+            )
+        },
+    )?;
+    Ok(record)
 }
 
 #[cfg(test)]
