@@ -19,6 +19,8 @@ use crate::finding::{Finding, Severity};
 pub enum Format {
     Human,
     Json,
+    /// GitHub workflow commands (annotations); paths relative to the
+    /// repository, where GitHub looks for the files.
     Github,
     /// SARIF 2.1.0 for code scanning; paths relative to the repository.
     Sarif,
@@ -30,7 +32,7 @@ impl Format {
     /// Whether finding paths must be relative to the repository's top
     /// folder rather than to the folder rolecall runs in.
     pub fn wants_repository_paths(self) -> bool {
-        matches!(self, Format::Sarif | Format::Gitlab)
+        matches!(self, Format::Github | Format::Sarif | Format::Gitlab)
     }
 }
 

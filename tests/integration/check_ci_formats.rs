@@ -160,6 +160,13 @@ fn ci_formats_name_paths_from_the_repository_top() {
     assert_eq!(uri, "ops/incidents/INC-1.yaml");
     assert_eq!(gitlab[0]["location"]["path"], "ops/incidents/INC-1.yaml");
     assert!(project.exists("ops/incidents/INC-1.yaml"));
+    // GitHub places annotations by the path from the repository's top too.
+    let github = project.run(&["-C", "ops", "check", "--format", "github"]);
+    assert!(
+        github.stdout.starts_with("::error file=ops/incidents/INC-1.yaml,line="),
+        "{}",
+        github.stdout
+    );
     // The other formats keep paths relative to the folder rolecall runs in.
     let json = parse(&project.run(&["-C", "ops", "check", "--format", "json"]));
     assert_eq!(json["findings"][0]["file"], "incidents/INC-1.yaml");
