@@ -163,7 +163,9 @@ fn ci_formats_name_paths_from_the_repository_top() {
     // GitHub places annotations by the path from the repository's top too.
     let github = project.run(&["-C", "ops", "check", "--format", "github"]);
     assert!(
-        github.stdout.starts_with("::error file=ops/incidents/INC-1.yaml,line="),
+        github
+            .stdout
+            .starts_with("::error file=ops/incidents/INC-1.yaml,line="),
         "{}",
         github.stdout
     );
