@@ -72,16 +72,76 @@ impl Workspace {
     }
 }
 
+/// The configuration and roster every load reads first, with their
+/// findings.
+struct Setup {
+    config: Config,
+    config_file: Option<String>,
+    roster: Option<Roster>,
+    findings: Vec<Finding>,
+    /// The configuration or roster has errors: records are read but not
+    /// checked.
+    failed: bool,
+}
+
+impl Setup {
+    fn read(root: &Path, config_path: Option<&Path>) -> Result<Setup> {
+        let mut findings = Vec::new();
+        let (config, config_file, config_ok) = load_config(root, config_path, &mut findings)?;
+        let (roster, roster_ok) = load_roster(root, &config, &mut findings)?;
+        Ok(Setup {
+            config,
+            config_file,
+            roster,
+            findings,
+            failed: !(config_ok && roster_ok),
+        })
+    }
+
+    /// The workspace of these records; their findings count only when the
+    /// setup is sound.
+    fn workspace(
+        self,
+        root: &Path,
+        loaded: Vec<(Record, Vec<Finding>)>,
+        found: Found,
+    ) -> Workspace {
+        let Setup {
+            config,
+            config_file,
+            roster,
+            mut findings,
+            failed,
+        } = self;
+        let mut records = Vec::with_capacity(loaded.len());
+        for (record, found) in loaded {
+            if !failed {
+                // With the setup broken, records are not checked at all.
+                findings.extend(found);
+            }
+            records.push(record);
+        }
+        Workspace {
+            root: root.to_owned(),
+            config,
+            config_file,
+            roster,
+            records,
+            findings,
+            setup_failed: failed,
+            skipped_links: found.links,
+            markdown: found.markdown,
+        }
+    }
+}
+
 /// Loads the project at `root`. `config_path` is `--config`.
 pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
-    let mut findings = Vec::new();
-    let (config, config_file, config_ok) = load_config(root, config_path, &mut findings)?;
-    let (roster, roster_ok) = load_roster(root, &config, &mut findings)?;
-    let setup_failed = !(config_ok && roster_ok);
-    let incidents_dir = root.join(&config.incidents);
+    let setup = Setup::read(root, config_path)?;
+    let incidents_dir = root.join(&setup.config.incidents);
     let found = if incidents_dir.is_dir() {
         discover(root, &incidents_dir)?
-    } else if setup_failed {
+    } else if setup.failed {
         // A broken configuration may name another folder: report its
         // findings rather than a folder that may not be the right one.
         Found::default()
@@ -93,27 +153,9 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
     let loaded: Vec<(Record, Vec<Finding>)> = found
         .records
         .par_iter()
-        .map(|(rel, abs)| read_record(rel, abs, &config, setup_failed))
+        .map(|(rel, abs)| read_record(rel, abs, &setup.config, setup.failed))
         .collect::<Result<_>>()?;
-    let mut records = Vec::with_capacity(loaded.len());
-    for (record, found) in loaded {
-        if !setup_failed {
-            // With the setup broken, records are not checked at all.
-            findings.extend(found);
-        }
-        records.push(record);
-    }
-    Ok(Workspace {
-        root: root.to_owned(),
-        config,
-        config_file,
-        roster,
-        records,
-        findings,
-        setup_failed,
-        skipped_links: found.links,
-        markdown: found.markdown,
-    })
+    Ok(setup.workspace(root, loaded, found))
 }
 
 /// Loads the project at `root` with the records given as files held in
@@ -125,33 +167,18 @@ pub fn load_files(
     config_path: Option<&Path>,
     files: Vec<(String, Vec<u8>)>,
 ) -> Result<Workspace> {
-    let mut findings = Vec::new();
-    let (config, config_file, config_ok) = load_config(root, config_path, &mut findings)?;
-    let (roster, roster_ok) = load_roster(root, &config, &mut findings)?;
-    let setup_failed = !(config_ok && roster_ok);
-    let mut records = Vec::with_capacity(files.len());
-    for (rel, bytes) in files {
-        let stem = Path::new(&rel)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let (record, found) = read_bytes(&rel, &stem, bytes, &config, setup_failed);
-        if !setup_failed {
-            findings.extend(found);
-        }
-        records.push(record);
-    }
-    Ok(Workspace {
-        root: root.to_owned(),
-        config,
-        config_file,
-        roster,
-        records,
-        findings,
-        setup_failed,
-        skipped_links: Vec::new(),
-        markdown: Vec::new(),
-    })
+    let setup = Setup::read(root, config_path)?;
+    let loaded = files
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let stem = Path::new(&rel)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            read_bytes(&rel, &stem, bytes, &setup.config, setup.failed)
+        })
+        .collect();
+    Ok(setup.workspace(root, loaded, Found::default()))
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 
 use super::*;
 
+mod content;
 mod styles;
 use styles::write_document;
 
@@ -77,7 +78,7 @@ proptest::proptest! {
     /// reader either declines it or builds the same tree.
     #[test]
     fn the_readers_agree_on_documents_in_every_style(
-        doc in styles::doc(),
+        doc in content::doc(),
         bits in proptest::collection::vec(any::<u8>(), 256),
     ) {
         let bytes = write_document(&doc, bits);
@@ -100,7 +101,7 @@ proptest::proptest! {
 fn the_quick_readers_take_their_share_of_generated_documents() {
     use proptest::strategy::ValueTree;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let strategy = (styles::doc(), proptest::collection::vec(any::<u8>(), 256));
+    let strategy = (content::doc(), proptest::collection::vec(any::<u8>(), 256));
     let (mut block, mut events, mut total) = (0, 0, 0);
     for _ in 0..300 {
         let (doc, bits) = strategy.new_tree(&mut runner).expect("tree").current();
