@@ -93,6 +93,18 @@ pub fn load_config(context: &Context) -> Result<crate::model::Config> {
 }
 
 /// Says on stderr when some records could not be read (they are left out).
+/// The help for a `--severity` the configuration does not know: a
+/// did-you-mean, else the list of severities.
+pub fn severity_help(config: &crate::model::Config, given: &str) -> String {
+    let names = config.severities.keys().map(String::as_str);
+    crate::suggest::did_you_mean(given, names.clone()).unwrap_or_else(|| {
+        format!(
+            "the severities are {}",
+            names.collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
 pub fn warn_unreadable(context: &Context, workspace: &crate::load::Workspace) {
     let unreadable = workspace
         .records

@@ -17,7 +17,6 @@ use crate::load::{self, Workspace};
 use crate::model::{Instant, is_valid_key};
 use crate::render::files::{Change, Previous};
 use crate::render::templates::{Context as TemplateContext, Templates};
-use crate::suggest;
 use crate::yaml::write::scalar;
 
 /// The schema file `init` writes, at the top of the repository.
@@ -121,19 +120,7 @@ pub fn run(context: &Context, args: &NewArgs) -> Result<u8> {
 fn validate(workspace: &Workspace, args: &NewArgs) -> Result<()> {
     let config = &workspace.config;
     if config.severity(&args.severity).is_none() {
-        let help =
-            suggest::did_you_mean(&args.severity, config.severities.keys().map(String::as_str))
-                .unwrap_or_else(|| {
-                    format!(
-                        "severities: {}",
-                        config
-                            .severities
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
+        let help = super::severity_help(config, &args.severity);
         return Err(Error::Usage(format!(
             "--severity {}: unknown severity; {help}",
             args.severity

@@ -14,21 +14,7 @@ pub fn run(context: &Context, args: &StatsArgs) -> Result<u8> {
     let config = &workspace.config;
     for severity in &args.severity {
         if config.severity(severity).is_none() {
-            let help = crate::suggest::did_you_mean(
-                severity,
-                config.severities.keys().map(String::as_str),
-            )
-            .unwrap_or_else(|| {
-                format!(
-                    "the severities are {}",
-                    config
-                        .severities
-                        .keys()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            });
+            let help = super::severity_help(config, severity);
             return Err(Error::Usage(format!(
                 "--severity {severity}: no such severity; {help}"
             )));
