@@ -312,63 +312,41 @@ fn a_receiver_that_never_answers_times_out_with_exit_2_in_seconds() {
 #[test]
 fn bad_input_to_notify_is_a_clear_error_with_exit_2() {
     let project = project();
-    let run = project.run(&["notify", "--since", "no-such-rev", "--dry-run"]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("cannot resolve `no-such-rev`"),
-        "{}",
-        run.stderr
-    );
-    let run = project.run(&["notify", "--since", "HEAD"]);
-    run.code(2);
-    assert!(
-        run.stderr
-            .contains("pass --webhook URL or set ROLECALL_WEBHOOK"),
-        "{}",
-        run.stderr
-    );
-    let run = project.run(&[
-        "notify",
-        "--since",
-        "HEAD",
-        "--webhook",
-        "hooks.example.com/x",
-    ]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("must start with https://"),
-        "{}",
-        run.stderr
-    );
-    let run = project.run(&[
-        "notify",
-        "--since",
-        "HEAD",
-        "--dry-run",
-        "--secret-env",
-        "ROLECALL_TEST_UNSET",
-    ]);
-    run.code(2);
-    assert!(
-        run.stderr
-            .contains("the environment variable ROLECALL_TEST_UNSET is not set"),
-        "{}",
-        run.stderr
-    );
-    let run = project.run(&[
-        "notify",
-        "--since",
-        "HEAD",
-        "--timeout",
-        "soon",
-        "--dry-run",
-    ]);
-    run.code(2);
-    assert!(
-        run.stderr.contains("`soon` is not a duration"),
-        "{}",
-        run.stderr
-    );
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--since", "no-such-rev", "--dry-run"],
+            "cannot resolve `no-such-rev`",
+        ),
+        (
+            &["--since", "HEAD"],
+            "pass --webhook URL or set ROLECALL_WEBHOOK",
+        ),
+        (
+            &["--since", "HEAD", "--webhook", "hooks.example.com/x"],
+            "must start with https://",
+        ),
+        (
+            &[
+                "--since",
+                "HEAD",
+                "--dry-run",
+                "--secret-env",
+                "ROLECALL_TEST_UNSET",
+            ],
+            "the environment variable ROLECALL_TEST_UNSET is not set",
+        ),
+        (
+            &["--since", "HEAD", "--timeout", "soon", "--dry-run"],
+            "`soon` is not a duration",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["notify"];
+        all.extend_from_slice(args);
+        let run = project.run(&all);
+        run.code(2);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
 }
 
 /// Open since 09:00 with a 1h cadence and no update, the communications
