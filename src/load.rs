@@ -25,7 +25,8 @@ pub struct Record {
     pub path: String,
     pub stem: String,
     /// The file's text as the parser read it ([`source_text`]): the byte
-    /// ranges of its nodes index into this.
+    /// ranges of its nodes index into this. Empty when the workspace was
+    /// loaded with [`Sources::Drop`].
     pub source: String,
     /// `None` when the file has `syntax` or `schema` findings.
     pub incident: Option<Incident>,
@@ -135,8 +136,29 @@ impl Setup {
     }
 }
 
-/// Loads the project at `root`. `config_path` is `--config`.
+/// Whether the records' text stays in the workspace after parsing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sources {
+    /// Kept, for commands that edit records or digest their text.
+    Keep,
+    /// Dropped as soon as each record is parsed: the commands that only
+    /// read the parsed records (findings show their lines by reading the
+    /// file again) hold no text they no longer need.
+    Drop,
+}
+
+/// Loads the project at `root`, keeping every record's text.
+/// `config_path` is `--config`.
 pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
+    load_with(root, config_path, Sources::Keep)
+}
+
+/// Loads the project at `root` without keeping the records' text.
+pub fn load_parsed(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
+    load_with(root, config_path, Sources::Drop)
+}
+
+fn load_with(root: &Path, config_path: Option<&Path>, sources: Sources) -> Result<Workspace> {
     let setup = Setup::read(root, config_path)?;
     let incidents_dir = root.join(&setup.config.incidents);
     let found = if incidents_dir.is_dir() {
@@ -153,7 +175,13 @@ pub fn load(root: &Path, config_path: Option<&Path>) -> Result<Workspace> {
     let loaded: Vec<(Record, Vec<Finding>)> = found
         .records
         .par_iter()
-        .map(|(rel, abs)| read_record(rel, abs, &setup.config, setup.failed))
+        .map(|(rel, abs)| {
+            let (mut record, findings) = read_record(rel, abs, &setup.config, setup.failed)?;
+            if sources == Sources::Drop {
+                record.source = String::new();
+            }
+            Ok((record, findings))
+        })
         .collect::<Result<_>>()?;
     Ok(setup.workspace(root, loaded, found))
 }
@@ -478,4 +506,36 @@ fn discover_below(root: &Path, path: &Path) -> Result<Found> {
 /// stale documents looks at or below one.
 pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().starts_with(b".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECORD: &str = "title: Checkout errors\nseverity: SEV3\nstatus: resolved\n\
+        started_at: 2026-03-01T10:00:00Z\nresolved_at: 2026-03-01T11:00:00Z\n\
+        roles:\n  incident_manager: alice\n  tech_lead: bob\n";
+
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("incidents")).unwrap();
+        fs::write(dir.path().join("incidents/INC-2026-001.yaml"), RECORD).unwrap();
+        dir
+    }
+
+    #[test]
+    fn load_keeps_the_text_and_load_parsed_drops_it() {
+        let dir = project();
+        let kept = load(dir.path(), None).unwrap();
+        assert_eq!(kept.records[0].source, RECORD);
+        let parsed = load_parsed(dir.path(), None).unwrap();
+        assert_eq!(parsed.records[0].source, "");
+        assert_eq!(parsed.records[0].source.capacity(), 0);
+        // The parsed record and the findings are the same either way.
+        assert_eq!(
+            parsed.records[0].incident.as_ref().map(|i| &i.title),
+            kept.records[0].incident.as_ref().map(|i| &i.title)
+        );
+        assert_eq!(parsed.findings.len(), kept.findings.len());
+    }
 }

@@ -7,7 +7,7 @@ use clap_complete::engine::CompletionCandidate;
 /// when it cannot be read.
 fn project() -> Option<crate::load::Workspace> {
     let here = std::env::current_dir().ok()?;
-    crate::load::load(&crate::project_root::find(&here), None).ok()
+    crate::load::load_parsed(&crate::project_root::find(&here), None).ok()
 }
 
 /// Completions of an incident id: every record's id, its title as help.

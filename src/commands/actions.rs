@@ -28,7 +28,7 @@ const COLUMNS: [&str; 7] = [
 ];
 
 pub fn run(context: &Context, args: &ActionsArgs) -> Result<u8> {
-    let workspace = load::load(&context.root, context.config.as_deref())?;
+    let workspace = load::load_parsed(&context.root, context.config.as_deref())?;
     if let Some(owner) = &args.owner {
         known_owner(&workspace, owner)?;
     }

@@ -9,7 +9,7 @@ use crate::load;
 use crate::model::Incident;
 
 pub fn run(context: &Context, args: &CalendarArgs) -> Result<u8> {
-    let workspace = load::load(&context.root, context.config.as_deref())?;
+    let workspace = load::load_parsed(&context.root, context.config.as_deref())?;
     super::warn_unreadable(context, &workspace);
     if let (Some(person), Some(roster)) = (&args.person, &workspace.roster)
         && roster.get(person).is_none()

@@ -13,7 +13,7 @@ use crate::model::Instant;
 use crate::report::{self, Format, Summary};
 
 pub fn run(context: &Context, args: &CheckArgs) -> Result<u8> {
-    let workspace = load::load(&context.root, context.config.as_deref())?;
+    let workspace = load::load_parsed(&context.root, context.config.as_deref())?;
     for link in &workspace.skipped_links {
         context
             .output

@@ -14,7 +14,7 @@ use crate::notify::{self, Setting};
 pub fn run(context: &Context, args: &RemindArgs) -> Result<u8> {
     let delivery = Delivery::new(&args.send);
     let now = args.now.unwrap_or_else(|| Instant(jiff::Timestamp::now()));
-    let workspace = load::load(&context.root, context.config.as_deref())?;
+    let workspace = load::load_parsed(&context.root, context.config.as_deref())?;
     super::warn_unreadable(context, &workspace);
     let findings = check::run(&workspace, now);
     let records: Vec<(&str, &Incident)> = workspace

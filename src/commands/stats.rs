@@ -9,7 +9,7 @@ use crate::load;
 use crate::model::{Incident, Instant};
 
 pub fn run(context: &Context, args: &StatsArgs) -> Result<u8> {
-    let workspace = load::load(&context.root, context.config.as_deref())?;
+    let workspace = load::load_parsed(&context.root, context.config.as_deref())?;
     super::warn_unreadable(context, &workspace);
     let config = &workspace.config;
     for severity in &args.severity {

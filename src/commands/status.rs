@@ -40,7 +40,7 @@ struct RoleCell {
 }
 
 pub fn run(context: &Context, args: &StatusArgs) -> Result<u8> {
-    let workspace = load::load(&context.root, context.config.as_deref())?;
+    let workspace = load::load_parsed(&context.root, context.config.as_deref())?;
     let now = args.now.unwrap_or_else(|| Instant(jiff::Timestamp::now()));
     super::warn_unreadable(context, &workspace);
     let mut rows: Vec<Row> = workspace
