@@ -226,7 +226,9 @@ for n in "${sizes[@]}"; do
     # One change: the first record's title. The copy gets a current git
     # index (stat data) and a warm render cache before the edit, as the
     # repository it stands for would have.
-    first=$(cd "$rendered" && find incidents -name '*.yaml' | sort | head -n 1)
+    # (sed reads to the end: `head -n 1` would close the pipe early, and
+    # pipefail would stop the script on sort's SIGPIPE.)
+    first=$(cd "$rendered" && find incidents -name '*.yaml' | sort | sed -n 1p)
     one_change="$from_rendered && sleep $settle && git -C $repo update-index -q --refresh"
     one_change="$one_change && $bin -C $repo render >/dev/null"
     one_change="$one_change && sed -i 's/^title: /title: Edited /' $repo/$first"
