@@ -110,7 +110,7 @@ floor=$target/profiling/examples/parse_floor
 # and Jinja2 are the ones PyPI has, not whatever the system carries.
 if [ "$peer" = 1 ]; then
     venv=$project/bench/.venv
-    if [ ! -x "$venv/bin/python" ]; then
+    if ! "$venv/bin/python" -c 'import yaml, jinja2' 2>/dev/null; then
         echo "making $venv with PyYAML and Jinja2..." >&2
         python3 -m venv "$venv"
         "$venv/bin/pip" install --quiet PyYAML Jinja2
