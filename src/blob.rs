@@ -229,6 +229,8 @@ impl fmt::Debug for Blob {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -255,7 +257,10 @@ mod tests {
             BlobId::of(b"hello\n"),
         ];
         for id in ids {
-            let by_fmt: String = id.0.iter().map(|byte| format!("{byte:02x}")).collect();
+            let by_fmt = id.0.iter().fold(String::new(), |mut out, byte| {
+                let _ = write!(out, "{byte:02x}");
+                out
+            });
             assert_eq!(id.to_string(), by_fmt);
             assert_eq!(&id.hex()[..], by_fmt.as_bytes());
             let mut out = "id ".to_owned();
