@@ -113,9 +113,31 @@ impl BlobId {
     }
 }
 
+impl BlobId {
+    /// The 40 lower-case hexadecimal digits of the id, as git writes it,
+    /// made from a table without going through `fmt`.
+    pub fn hex(&self) -> [u8; 40] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0u8; 40];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        }
+        hex
+    }
+
+    /// Appends the id's 40 hexadecimal digits to `out`.
+    pub fn push_hex(&self, out: &mut String) {
+        let hex = self.hex();
+        // Every byte of `hex` is an ASCII digit or letter.
+        out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+    }
+}
+
 impl fmt::Display for BlobId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+        let hex = self.hex();
+        f.write_str(std::str::from_utf8(&hex).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -207,6 +229,8 @@ impl fmt::Debug for Blob {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -220,6 +244,34 @@ mod tests {
             BlobId::of(b"hello\n").to_string(),
             "ce013625030ba8dba906f756967f9e9ca394464a"
         );
+    }
+
+    #[test]
+    fn hex_digits_are_the_ones_fmt_gives() {
+        let ids = [
+            BlobId([0; 20]),
+            BlobId([0xff; 20]),
+            BlobId(std::array::from_fn(|i| {
+                u8::try_from(i * 13 + 7).expect("byte")
+            })),
+            BlobId::of(b"hello\n"),
+        ];
+        for id in ids {
+            let by_fmt = id.0.iter().fold(String::new(), |mut out, byte| {
+                let _ = write!(out, "{byte:02x}");
+                out
+            });
+            assert_eq!(id.to_string(), by_fmt);
+            assert_eq!(&id.hex()[..], by_fmt.as_bytes());
+            let mut out = "id ".to_owned();
+            id.push_hex(&mut out);
+            assert_eq!(out, format!("id {by_fmt}"));
+        }
+        // Every byte value, in both nibbles.
+        for byte in 0..=255u8 {
+            let id = BlobId([byte; 20]);
+            assert_eq!(id.to_string(), format!("{byte:02x}").repeat(20));
+        }
     }
 
     #[test]

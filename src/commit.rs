@@ -152,12 +152,12 @@ pub fn write_and_commit(
         refresh_stat(&repo, &prefix, changes);
         return Ok(Committed::NothingToCommit);
     };
-    match repo.commit_paths(&path_changes, &message(request), &signatures) {
+    let written = written_files(&prefix, changes);
+    match repo.commit_and_refresh(&path_changes, &written, &message(request), &signatures) {
         Ok(Some(info)) => {
             if let Some(note) = &info.note {
                 eprintln!("note: {note}");
             }
-            refresh_stat(&repo, &prefix, changes);
             Ok(Committed::Commit { info })
         }
         Ok(None) => {
@@ -180,12 +180,18 @@ pub fn write_and_commit(
     }
 }
 
-/// Gives git the stat data of the files just written (see
+/// Gives git the stat data of the files just written when nothing was
+/// committed (a commit refreshes them as it updates the index; see
 /// [`Repository::refresh_stat`]), so it need not re-hash them. Stat data
 /// is only git's cache: when it cannot be refreshed (another git process
 /// holds the index), git re-hashes those files and nothing else differs.
 fn refresh_stat(repo: &Repository, prefix: &str, changes: &[Change]) {
-    let written: Vec<Written<'_>> = changes
+    let _ = repo.refresh_stat(&written_files(prefix, changes));
+}
+
+/// The files `changes` write, as the index's stat refresh takes them.
+fn written_files<'c>(prefix: &str, changes: &'c [Change]) -> Vec<Written<'c>> {
+    changes
         .iter()
         .filter_map(|change| match change {
             Change::Write {
@@ -200,8 +206,7 @@ fn refresh_stat(repo: &Repository, prefix: &str, changes: &[Change]) {
             }),
             _ => None,
         })
-        .collect();
-    let _ = repo.refresh_stat(&written);
+        .collect()
 }
 
 /// The folders (below the work tree) that writing `changes` makes

@@ -10,6 +10,7 @@ use git2::{Commit, FileMode, ObjectType, Oid, Tree};
 
 use super::head::Head;
 use super::identity::CommitSignatures;
+use super::index::Written;
 use super::index_file::StagedIndex;
 use super::objects::NewObjects;
 use super::planned::{PACK_THRESHOLD, Planned, UncheckedEntries, blob_id, oid};
@@ -121,6 +122,21 @@ impl Repository {
         message: &str,
         sigs: &CommitSignatures,
     ) -> Result<Option<CommitInfo>, GitError> {
+        self.commit_and_refresh(changes, &[], message, sigs)
+    }
+
+    /// [`commit_paths`](Self::commit_paths), which also gives the index
+    /// entries of the `written` files their stat data as
+    /// [`refresh_stat`](Self::refresh_stat) would, in the same update of
+    /// the index. When it returns `None` the index is untouched: refreshing
+    /// is then the caller's.
+    pub fn commit_and_refresh(
+        &self,
+        changes: &[PathChange<'_>],
+        written: &[Written<'_>],
+        message: &str,
+        sigs: &CommitSignatures,
+    ) -> Result<Option<CommitInfo>, GitError> {
         let message = clean_message(message);
         let subject = message.lines().next().unwrap_or_default().to_owned();
         if subject.is_empty() {
@@ -148,7 +164,7 @@ impl Repository {
         // between, the documents are staged and HEAD is where it was, which
         // the next render commits; never a branch ahead of its index.
         let staged = match self.workdir() {
-            Some(workdir) => Some(self.update_index(workdir, &planned)?),
+            Some(workdir) => Some(self.update_index(workdir, &planned, written)?),
             None => None,
         };
         crate::crash_points::reached("index");

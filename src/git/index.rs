@@ -1,13 +1,14 @@
 //! The index a commit leaves: only the entries of the committed paths
 //! change, with stat data from the work tree when the file there holds
 //! exactly the committed content. It is written before the branch moves
-//! (`index_file` holds the lock and can put the old one back). After the
-//! files are written, the stat data of every file rolecall wrote whose
-//! entry names the blob it holds is refreshed (also for CRLF files, or ones
-//! rewritten with an unchanged blob), so git neither re-hashes them nor
-//! reports them modified.
+//! (`index_file` holds the lock and can put the old one back). The stat
+//! data of every file rolecall wrote whose entry names the blob it holds is
+//! refreshed too (also for CRLF files, or ones rewritten with an unchanged
+//! blob), so git neither re-hashes them nor reports them modified: in the
+//! same update when there is a commit, on its own when there is none.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::Path;
 
@@ -34,22 +35,36 @@ pub struct Written<'a> {
 impl Repository {
     /// Writes the index with only the entries of `planned` paths updated,
     /// before the branch moves (see [`StagedIndex`]: git's `index.lock` is
-    /// held, and the old index kept to put back, until it is dropped).
+    /// held, and the old index kept to put back, until it is dropped). The
+    /// stat data of the `written` files is refreshed in the same pass (see
+    /// [`Repository::refresh_stat`]), so the index is read and written once.
     pub(super) fn update_index(
         &self,
         workdir: &Path,
         planned: &[Planned<'_>],
+        written: &[Written<'_>],
     ) -> Result<StagedIndex, GitError> {
+        let by_path: HashMap<&str, &Written<'_>> = written
+            .iter()
+            .map(|file| (file.path.as_ref(), file))
+            .collect();
         // Reading and hashing the committed files is most of the work: done
         // in parallel before the index is read and locked.
         let entries: Vec<Option<IndexEntry>> = planned
             .par_iter()
             .map(|change| {
                 change.blob.map(|(id, blob)| {
-                    index_entry(&workdir.join(change.path), change.path, id, blob)
+                    let conversion = by_path.get(change.path).map(|file| file.conversion);
+                    index_entry(workdir, change.path, (id, blob), conversion)
                 })
             })
             .collect();
+        let committed: HashSet<&str> = planned.iter().map(|change| change.path).collect();
+        let others: Vec<&Written<'_>> = written
+            .iter()
+            .filter(|file| !committed.contains(file.path.as_ref()))
+            .collect();
+        let checked_out = checked_out(workdir, &others);
         let _unchecked = (planned.len() > PACK_THRESHOLD).then(UncheckedEntries::new);
         self.stage_index(|index| {
             for (change, entry) in planned.iter().zip(&entries) {
@@ -62,9 +77,52 @@ impl Repository {
                     index.remove_dir(path, 0)?;
                 }
             }
+            for entry in refreshed(index, &checked_out) {
+                index.add(&entry)?;
+            }
             Ok(())
         })
     }
+}
+
+/// Each of `files` whose file is exactly what checkout writes for its
+/// blob, with the file's stat data.
+fn checked_out<'w>(
+    workdir: &Path,
+    files: &[&'w Written<'w>],
+) -> Vec<(&'w Written<'w>, fs::Metadata)> {
+    files
+        .par_iter()
+        .filter_map(|file| {
+            let path = workdir.join(file.path.as_ref());
+            let stat = fs::symlink_metadata(&path).ok()?;
+            if !stat.is_file() {
+                return None;
+            }
+            let bytes = fs::read(&path).ok()?;
+            file.conversion
+                .is_checkout_of(&bytes, file.id)
+                .then_some((*file, stat))
+        })
+        .collect()
+}
+
+/// The entries of `index` that name the blob of a file in `checked_out`,
+/// given that file's stat data where they do not hold it already.
+fn refreshed(index: &git2::Index, checked_out: &[(&Written<'_>, fs::Metadata)]) -> Vec<IndexEntry> {
+    checked_out
+        .iter()
+        .filter_map(|(file, stat)| {
+            let mut entry = index.get_path(Path::new(file.path.as_ref()), 0)?;
+            if entry.id.as_bytes() != file.id.0 || same_stat(&entry, stat) {
+                return None;
+            }
+            fill_stat(&mut entry, stat);
+            // git records the work tree file's size, not the blob's.
+            entry.file_size = truncate_u32(stat.len());
+            Some(entry)
+        })
+        .collect()
 }
 
 impl Repository {
@@ -77,33 +135,15 @@ impl Repository {
     pub fn refresh_stat(&self, written: &[Written<'_>]) -> Result<(), GitError> {
         const WHAT: &str = "refresh the index";
         let workdir = self.require_workdir()?;
+        let files: Vec<&Written<'_>> = written.iter().collect();
+        let checked_out = checked_out(workdir, &files);
+        if checked_out.is_empty() {
+            return Ok(());
+        }
         let mut index = self.inner.index().map_err(git(WHAT))?;
-        index.read(true).map_err(git(WHAT))?;
-        let candidates: Vec<(IndexEntry, &Written<'_>)> = written
-            .iter()
-            .filter_map(|file| {
-                let entry = index.get_path(Path::new(file.path.as_ref()), 0)?;
-                (entry.id.as_bytes() == file.id.0).then_some((entry, file))
-            })
-            .collect();
-        let refreshed: Vec<IndexEntry> = candidates
-            .into_par_iter()
-            .filter_map(|(mut entry, file)| {
-                let path = workdir.join(file.path.as_ref());
-                let stat = fs::symlink_metadata(&path).ok()?;
-                if !stat.is_file() || same_stat(&entry, &stat) {
-                    return None;
-                }
-                let bytes = fs::read(&path).ok()?;
-                if !file.conversion.is_checkout_of(&bytes, file.id) {
-                    return None;
-                }
-                fill_stat(&mut entry, &stat);
-                // git records the work tree file's size, not the blob's.
-                entry.file_size = truncate_u32(stat.len());
-                Some(entry)
-            })
-            .collect();
+        // Loaded just now, or re-read if the file changed since it was.
+        index.read(false).map_err(git(WHAT))?;
+        let refreshed = refreshed(&index, &checked_out);
         if refreshed.is_empty() {
             return Ok(());
         }
@@ -132,12 +172,25 @@ fn same_stat(entry: &IndexEntry, stat: &fs::Metadata) -> bool {
     key(&fresh) == key(entry)
 }
 
-/// An index entry for `path` with blob `id`; stat data comes from the work tree file when it
-/// holds exactly `blob`'s content, otherwise it is zeroed so git re-examines the file.
-fn index_entry(file: &Path, path: &str, id: Oid, blob: &Blob) -> IndexEntry {
-    let matches = fs::read(file).is_ok_and(|on_disk| blob.matches(&on_disk));
+/// An index entry for `path` with blob `id`; stat data comes from the
+/// work tree file when it is exactly what checkout writes for the blob
+/// (under `conversion`; without one, when it holds the blob's content),
+/// otherwise it is zeroed so git re-examines the file.
+fn index_entry(
+    workdir: &Path,
+    path: &str,
+    (id, blob): (Oid, &Blob),
+    conversion: Option<Conversion>,
+) -> IndexEntry {
+    let file = workdir.join(path);
+    let matches = fs::read(&file).is_ok_and(|on_disk| match conversion {
+        Some(conversion) => conversion.is_checkout_of(&on_disk, blob.id()),
+        None => blob.matches(&on_disk),
+    });
     let stat = if matches {
-        fs::metadata(file).ok()
+        fs::symlink_metadata(&file)
+            .ok()
+            .filter(fs::Metadata::is_file)
     } else {
         None
     };
@@ -157,6 +210,8 @@ fn index_entry(file: &Path, path: &str, id: Oid, blob: &Blob) -> IndexEntry {
     };
     if let Some(stat) = stat {
         fill_stat(&mut entry, &stat);
+        // git records the work tree file's size, not the blob's.
+        entry.file_size = truncate_u32(stat.len());
     }
     entry
 }

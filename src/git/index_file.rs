@@ -16,7 +16,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use super::{GitError, Repository, git, run_lock};
+use super::{GitError, Repository, git, index_format, run_lock};
 
 /// The private copy's name inside `<gitdir>/rolecall/`.
 const PRIVATE: &str = "index.new";
@@ -75,6 +75,8 @@ impl Repository {
     /// a format version other than 2 to 4. (libgit2 reads and writes
     /// versions 2 to 4 and `index.skipHash`; optional extensions it does not
     /// know, such as the untracked cache, it drops, and git rebuilds them.)
+    /// An index whose layout shows none of these is not read by libgit2
+    /// here (see `index_format`): the update reads it again anyway.
     pub fn ensure_index_supported(&self) -> Result<(), GitError> {
         let path = self.git_dir().join("index");
         if fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
@@ -83,6 +85,11 @@ impl Repository {
                 path,
                 error: io::Error::other("it is not a file; nothing was written"),
             });
+        }
+        match fs::read(&path) {
+            Ok(bytes) if index_format::plainly_supported(&bytes) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            _ => {}
         }
         let Err(error) = git2::Index::open(&path) else {
             return Ok(());

@@ -25,6 +25,7 @@ mod head;
 mod identity;
 mod index;
 mod index_file;
+mod index_format;
 mod objects;
 mod pack;
 mod pack_index;
