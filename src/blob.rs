@@ -14,6 +14,8 @@ use std::io::{self, Read as _};
 use flate2::read::ZlibDecoder;
 use flate2::{Compress, Compression, FlushCompress, Status};
 
+use crate::sha1_digest::Sha1;
+
 /// A zlib compression level: 0 (stored, no compression) to 9 (smallest).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Level(u8);
@@ -106,10 +108,10 @@ pub struct BlobId(pub [u8; 20]);
 impl BlobId {
     /// The id git gives `content`.
     pub fn of(content: &[u8]) -> BlobId {
-        let mut hash = sha1_smol::Sha1::new();
+        let mut hash = Sha1::new();
         hash.update(format!("blob {}\0", content.len()).as_bytes());
         hash.update(content);
-        BlobId(hash.digest().bytes())
+        BlobId(hash.finish())
     }
 }
 

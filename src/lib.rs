@@ -29,6 +29,7 @@ pub mod record_edit;
 pub mod rel_path;
 pub mod render;
 pub mod report;
+pub mod sha1_digest;
 pub mod suggest;
 pub mod table;
 pub mod uncommitted;

@@ -373,7 +373,7 @@ mod tests {
         // A mandatory (lower-case) extension before the checksum.
         let mut bytes = good[..good.len() - 20].to_vec();
         bytes.extend_from_slice(b"zzzz\0\0\0\0");
-        let digest = sha1_smol::Sha1::from(&bytes).digest().bytes();
+        let digest = crate::sha1_digest::of(&bytes);
         bytes.extend_from_slice(&digest);
         fs::write(&path, &bytes).expect("write");
         assert!(refusal(tmp.path(), &repo).contains("`zzzz` extension"));

@@ -14,6 +14,7 @@ use flate2::Crc;
 use rayon::prelude::*;
 
 use crate::blob::{self, Blob, Level};
+use crate::sha1_digest::Sha1;
 
 /// Entries made together before they are handed to the writer: enough to keep every core busy,
 /// few enough that the compressed pack is never held whole in memory.
@@ -134,7 +135,7 @@ fn low_bits(value: usize, mask: u8) -> u8 {
 /// its index both do.
 pub(super) struct Hashed<W: Write> {
     inner: W,
-    hash: sha1_smol::Sha1,
+    hash: Sha1,
     written: u64,
 }
 
@@ -142,7 +143,7 @@ impl<W: Write> Hashed<W> {
     pub(super) fn new(inner: W) -> Self {
         Hashed {
             inner,
-            hash: sha1_smol::Sha1::new(),
+            hash: Sha1::new(),
             written: 0,
         }
     }
@@ -154,10 +155,13 @@ impl<W: Write> Hashed<W> {
     }
 
     /// Appends the SHA-1 of everything written so far, flushes, and returns the SHA-1.
-    pub(super) fn finish(mut self) -> io::Result<[u8; 20]> {
-        let hash = self.hash.digest().bytes();
-        self.inner.write_all(&hash)?;
-        self.inner.flush()?;
+    pub(super) fn finish(self) -> io::Result<[u8; 20]> {
+        let Hashed {
+            mut inner, hash, ..
+        } = self;
+        let hash = hash.finish();
+        inner.write_all(&hash)?;
+        inner.flush()?;
         Ok(hash)
     }
 }
@@ -226,7 +230,7 @@ mod tests {
     /// The entries of `pack`, checked against its header and trailer: (type, zlib stream, content).
     fn entries(pack: &[u8]) -> Vec<(u8, Vec<u8>, Vec<u8>)> {
         let (body, trailer) = pack.split_at(pack.len() - 20);
-        assert_eq!(sha1_smol::Sha1::from(body).digest().bytes(), trailer);
+        assert_eq!(crate::sha1_digest::of(body), trailer);
         assert_eq!(&body[..8], b"PACK\0\0\0\x02");
         let count = u32::from_be_bytes(body[8..12].try_into().expect("count"));
         let mut rest = &body[12..];

@@ -143,7 +143,7 @@ mod tests {
         assert_eq!(offsets[8..], ((1u32 << 31) - 1).to_be_bytes());
         assert_eq!(index[8 + 1024 + 84..][..8], (5u64 << 30).to_be_bytes());
         let (body, own) = index.split_at(index.len() - 20);
-        assert_eq!(sha1_smol::Sha1::from(body).digest().bytes(), own);
+        assert_eq!(crate::sha1_digest::of(body), own);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
+use crate::sha1_digest::{self, Sha1};
 
 #[derive(Serialize)]
 struct Issue<'a> {
@@ -74,13 +75,13 @@ fn issue(finding: &Finding, occurrence: usize) -> Issue<'_> {
 /// the message, and which of several equal findings in that file it is. A
 /// finding keeps its fingerprint when lines above it are added or removed.
 fn fingerprint(finding: &Finding, occurrence: usize) -> String {
-    let mut digest = sha1_smol::Sha1::new();
+    let mut digest = Sha1::new();
     for part in [finding.code.as_str(), &finding.file, &finding.message] {
         digest.update(part.as_bytes());
         digest.update(&[0]);
     }
     digest.update(occurrence.to_string().as_bytes());
-    digest.digest().to_string()
+    sha1_digest::hex(&digest.finish())
 }
 
 #[cfg(test)]

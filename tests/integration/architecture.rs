@@ -223,6 +223,7 @@ const CRATE_HOMES: &[(&str, &[&str])] = &[
     ("ureq", &["http.rs"]),
     ("hmac", &["digest.rs"]),
     ("sha2", &["digest.rs"]),
+    ("sha1", &["sha1_digest.rs"]),
     ("serde_path_to_error", &["import/mod.rs"]),
 ];
 
