@@ -10,6 +10,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use super::stamp::Stamp;
+use super::text::{parse_hex20, push_hex};
 use super::{CachedDocument, Entry, Key, MAGIC, RenderCache};
 use crate::blob::BlobId;
 use crate::render::Kind;
@@ -47,15 +48,18 @@ impl RenderCache {
                     }));
                 }
                 "doc" => {
-                    let fields: Vec<&str> = rest.splitn(9, ' ').collect();
-                    let [kind, id, stamp @ .., path] = fields.as_slice() else {
-                        return None;
-                    };
+                    let mut fields = rest.splitn(9, ' ');
+                    let mut field = || fields.next();
+                    let kind = kind_from_word(field()?)?;
+                    let id = BlobId(parse_hex20(field()?)?);
+                    let stamp: [&str; 6] =
+                        [field()?, field()?, field()?, field()?, field()?, field()?];
+                    let path = field()?;
                     target.as_mut()?.documents.push(CachedDocument {
-                        path: (*path).to_owned(),
-                        kind: kind_from_word(kind)?,
-                        id: BlobId(Key::parse(id)?.0),
-                        stamp: Stamp::parse(stamp)?,
+                        path: path.to_owned(),
+                        kind,
+                        id,
+                        stamp: Stamp::parse(&stamp)?,
                     });
                 }
                 _ => return None,
@@ -81,11 +85,14 @@ impl RenderCache {
             let _ = writeln!(text, "index {}", index.key.hex());
             write_documents(&mut text, &index.documents);
         }
-        let mut paths: Vec<&String> = self.incidents.keys().collect();
-        paths.sort();
-        for path in paths {
-            let entry = &self.incidents[path];
-            let _ = writeln!(text, "incident {} {path}", entry.key.hex());
+        let mut entries: Vec<(&String, &Entry)> = self.incidents.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (path, entry) in entries {
+            text.push_str("incident ");
+            push_hex(&mut text, &entry.key.0);
+            text.push(' ');
+            text.push_str(path);
+            text.push('\n');
             write_documents(&mut text, &entry.documents);
         }
         // Temporaries a killed run left go first (one being written by a
@@ -109,14 +116,15 @@ impl RenderCache {
 
 fn write_documents(text: &mut String, documents: &[CachedDocument]) {
     for document in documents {
-        let _ = writeln!(
-            text,
-            "doc {} {} {} {}",
-            kind_word(document.kind),
-            document.id,
-            document.stamp.fields(),
-            document.path
-        );
+        text.push_str("doc ");
+        text.push_str(kind_word(document.kind));
+        text.push(' ');
+        push_hex(text, &document.id.0);
+        text.push(' ');
+        document.stamp.push_fields(text);
+        text.push(' ');
+        text.push_str(&document.path);
+        text.push('\n');
     }
 }
 

@@ -12,7 +12,6 @@
 //! wrong.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +19,7 @@ use rayon::prelude::*;
 
 mod file;
 mod stamp;
+mod text;
 
 use super::{Document, DocumentPlan, Kind};
 use crate::blob::BlobId;
@@ -51,21 +51,13 @@ impl Key {
     }
 
     fn hex(self) -> String {
-        self.0.iter().fold(String::with_capacity(40), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
+        let mut hex = String::with_capacity(40);
+        text::push_hex(&mut hex, &self.0);
+        hex
     }
 
     fn parse(hex: &str) -> Option<Key> {
-        if hex.len() != 40 {
-            return None;
-        }
-        let mut bytes = [0u8; 20];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
-        Some(Key(bytes))
+        text::parse_hex20(hex).map(Key)
     }
 }
 
