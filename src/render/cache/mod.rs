@@ -140,6 +140,10 @@ pub enum InHead<'a> {
     AsRecorded,
     /// HEAD's blobs by path below the project folder.
     Blobs(&'a HashMap<String, BlobId>),
+    /// HEAD's output folder holds every document of the cache as recorded
+    /// but these, by path below the project folder, each with the blob
+    /// HEAD holds there (`None`: none).
+    Changed(&'a HashMap<String, Option<BlobId>>),
 }
 
 /// One incident's (or the index's) key and documents.
@@ -293,6 +297,9 @@ impl RenderCache {
                 let held = match in_head {
                     InHead::Unchecked | InHead::AsRecorded => true,
                     InHead::Blobs(blobs) => blobs.get(&cached.path) == Some(&cached.id),
+                    InHead::Changed(changed) => changed
+                        .get(&cached.path)
+                        .is_none_or(|held| *held == Some(cached.id)),
                 };
                 let fresh = held
                     && cached.stamp.mtime < written
