@@ -4,7 +4,6 @@
 //! first line, the project folder and the tree the documents were last
 //! committed in (`committed <tree id>`).
 
-use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::Path;
@@ -76,23 +75,33 @@ impl RenderCache {
         }
         let folder = self.file.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(folder)?;
-        let mut text = String::new();
-        let _ = writeln!(text, "{MAGIC}\nroot {}", self.root);
+        // Bytes, not `fmt`: a line per document, and every path is UTF-8.
+        let mut text: Vec<u8> = Vec::new();
+        let mut line = |parts: &[&[u8]]| {
+            for part in parts {
+                text.extend_from_slice(part);
+            }
+            text.push(b'\n');
+        };
+        line(&[MAGIC.as_bytes()]);
+        line(&[b"root ", self.root.as_bytes()]);
         if let Some(tree) = &self.committed {
-            let _ = writeln!(text, "committed {tree}");
+            line(&[b"committed ", tree.as_bytes()]);
         }
         if let Some(index) = &self.index {
-            let _ = writeln!(text, "index {}", index.key.hex());
+            text.extend_from_slice(b"index ");
+            push_hex(&mut text, &index.key.0);
+            text.push(b'\n');
             write_documents(&mut text, &index.documents);
         }
         let mut entries: Vec<(&String, &Entry)> = self.incidents.iter().collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         for (path, entry) in entries {
-            text.push_str("incident ");
+            text.extend_from_slice(b"incident ");
             push_hex(&mut text, &entry.key.0);
-            text.push(' ');
-            text.push_str(path);
-            text.push('\n');
+            text.push(b' ');
+            text.extend_from_slice(path.as_bytes());
+            text.push(b'\n');
             write_documents(&mut text, &entry.documents);
         }
         // Temporaries a killed run left go first (one being written by a
@@ -107,24 +116,24 @@ impl RenderCache {
         let mut file = tempfile::Builder::new()
             .prefix(TEMPORARY)
             .tempfile_in(folder)?;
-        file.write_all(text.as_bytes())?;
+        file.write_all(&text)?;
         crate::crash_points::reached("cache-temporary");
         file.persist(&self.file).map_err(|e| e.error)?;
         Ok(())
     }
 }
 
-fn write_documents(text: &mut String, documents: &[CachedDocument]) {
+fn write_documents(text: &mut Vec<u8>, documents: &[CachedDocument]) {
     for document in documents {
-        text.push_str("doc ");
-        text.push_str(kind_word(document.kind));
-        text.push(' ');
+        text.extend_from_slice(b"doc ");
+        text.extend_from_slice(kind_word(document.kind).as_bytes());
+        text.push(b' ');
         push_hex(text, &document.id.0);
-        text.push(' ');
+        text.push(b' ');
         document.stamp.push_fields(text);
-        text.push(' ');
-        text.push_str(&document.path);
-        text.push('\n');
+        text.push(b' ');
+        text.extend_from_slice(document.path.as_bytes());
+        text.push(b'\n');
     }
 }
 

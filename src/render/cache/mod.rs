@@ -50,10 +50,11 @@ impl Key {
         Key(digest(parts.iter().copied()))
     }
 
+    #[cfg(test)]
     fn hex(self) -> String {
-        let mut hex = String::with_capacity(40);
+        let mut hex = Vec::with_capacity(40);
         text::push_hex(&mut hex, &self.0);
-        hex
+        String::from_utf8(hex).unwrap_or_default()
     }
 
     fn parse(hex: &str) -> Option<Key> {

@@ -29,15 +29,15 @@ impl Stamp {
 
     /// Appends the six numbers as the cache file stores them,
     /// space-separated.
-    pub fn push_fields(&self, out: &mut String) {
+    pub fn push_fields(&self, out: &mut Vec<u8>) {
         push_unsigned(out, self.size);
         for (seconds, nanos) in [self.mtime, self.ctime] {
-            out.push(' ');
+            out.push(b' ');
             push_signed(out, seconds);
-            out.push(' ');
+            out.push(b' ');
             push_unsigned(out, u64::from(nanos));
         }
-        out.push(' ');
+        out.push(b' ');
         push_unsigned(out, self.inode);
     }
 
@@ -100,8 +100,9 @@ mod tests {
         fs::write(&file, "text\n").expect("write");
         let stamp = Stamp::of(&file).expect("a file has a stamp");
         assert_eq!(stamp.size, 5);
-        let mut fields = String::new();
+        let mut fields = Vec::new();
         stamp.push_fields(&mut fields);
+        let fields = String::from_utf8(fields).expect("digits");
         assert_eq!(
             fields,
             format!(

@@ -3,11 +3,13 @@
 //! field through `fmt` cost more than the rest of saving it.
 
 /// Appends `bytes` as lower-case hex digits.
-pub(super) fn push_hex(out: &mut String, bytes: &[u8]) {
+pub(super) fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for &byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+        out.extend_from_slice(&[
+            DIGITS[usize::from(byte >> 4)],
+            DIGITS[usize::from(byte & 0xf)],
+        ]);
     }
 }
 
@@ -31,7 +33,7 @@ pub(super) fn parse_hex20(hex: &str) -> Option<[u8; 20]> {
 }
 
 /// Appends `n` in decimal.
-pub(super) fn push_unsigned(out: &mut String, mut n: u64) {
+pub(super) fn push_unsigned(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -43,15 +45,13 @@ pub(super) fn push_unsigned(out: &mut String, mut n: u64) {
             break;
         }
     }
-    for &digit in &digits[at..] {
-        out.push(char::from(digit));
-    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// Appends `n` in decimal, with a `-` when negative.
-pub(super) fn push_signed(out: &mut String, n: i64) {
+pub(super) fn push_signed(out: &mut Vec<u8>, n: i64) {
     if n < 0 {
-        out.push('-');
+        out.push(b'-');
     }
     push_unsigned(out, n.unsigned_abs());
 }
@@ -63,18 +63,19 @@ mod tests {
     #[test]
     fn numbers_and_hex_read_as_fmt_writes_them() {
         for n in [0, 7, 10, 99, 1_234_567_890, u64::MAX] {
-            let mut text = String::new();
+            let mut text = Vec::new();
             push_unsigned(&mut text, n);
-            assert_eq!(text, n.to_string());
+            assert_eq!(text, n.to_string().into_bytes());
         }
         for n in [0, -1, 42, i64::MIN, i64::MAX] {
-            let mut text = String::new();
+            let mut text = Vec::new();
             push_signed(&mut text, n);
-            assert_eq!(text, n.to_string());
+            assert_eq!(text, n.to_string().into_bytes());
         }
         let bytes: [u8; 20] = std::array::from_fn(|i| u8::try_from(i * 13).unwrap_or(0));
-        let mut hex = String::new();
+        let mut hex = Vec::new();
         push_hex(&mut hex, &bytes);
+        let hex = String::from_utf8(hex).expect("hex digits");
         let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(hex, expected);
         assert_eq!(parse_hex20(&hex), Some(bytes));
