@@ -178,22 +178,21 @@ impl HeadDocuments {
             .filter(|c| matches!(c, Change::Remove { .. }))
             .map(Change::path)
             .collect();
-        let mut candidates: Vec<&str> = match &self.blobs {
-            Some(blobs) => blobs.keys().map(String::as_str).collect(),
+        let mut candidates: Vec<&str> = if let Some(blobs) = &self.blobs {
+            blobs.keys().map(String::as_str).collect()
+        } else {
             // HEAD's documents: the recorded ones, and those HEAD holds
             // otherwise than recorded.
-            None => {
-                let mut candidates: Vec<&str> = recorded.collect();
-                if let Some(changed) = &self.changed {
-                    candidates.extend(
-                        changed
-                            .iter()
-                            .filter(|(_, id)| id.is_some())
-                            .map(|(path, _)| path.as_str()),
-                    );
-                }
-                candidates
+            let mut candidates: Vec<&str> = recorded.collect();
+            if let Some(changed) = &self.changed {
+                candidates.extend(
+                    changed
+                        .iter()
+                        .filter(|(_, id)| id.is_some())
+                        .map(|(path, _)| path.as_str()),
+                );
             }
+            candidates
         };
         candidates.retain(|path| {
             Path::new(path)

@@ -76,7 +76,10 @@ mod tests {
         let mut hex = Vec::new();
         push_hex(&mut hex, &bytes);
         let hex = String::from_utf8(hex).expect("hex digits");
-        let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let expected = bytes.iter().fold(String::new(), |mut hex, b| {
+            let _ = std::fmt::Write::write_fmt(&mut hex, format_args!("{b:02x}"));
+            hex
+        });
         assert_eq!(hex, expected);
         assert_eq!(parse_hex20(&hex), Some(bytes));
         assert_eq!(parse_hex20(&hex.to_uppercase()), Some(bytes));
