@@ -13,6 +13,7 @@ use crate::commit::{Committed, Uncommitted, UncommittedWrite};
 use crate::error::{Error, Result};
 use crate::git::Repository;
 use crate::line_endings::{Conversion, Eol};
+use crate::render::cache::InHead;
 use crate::render::files::{self, Change, Changes};
 use crate::render::{DocumentPlan, HEADER_PREFIX, Kind};
 
@@ -30,6 +31,10 @@ pub struct HeadDocuments {
     /// Every Markdown blob in HEAD's output folder, by project path, once
     /// [`walk`](Self::walk) has read them.
     blobs: Option<HashMap<String, BlobId>>,
+    /// The documents HEAD's output folder holds otherwise than the tree
+    /// the render cache recorded, by project path, once
+    /// [`in_head`](Self::in_head) compared the two.
+    changed: Option<HashMap<String, Option<BlobId>>>,
 }
 
 impl HeadDocuments {
@@ -58,6 +63,7 @@ impl HeadDocuments {
             commit,
             tree,
             blobs: None,
+            changed: None,
         }))
     }
 
@@ -86,13 +92,46 @@ impl HeadDocuments {
         Ok(self.blobs.get_or_insert_default())
     }
 
+    /// What HEAD holds of the documents, for the render cache, which
+    /// recorded HEAD's output folder as the tree `recorded`: all of them as
+    /// recorded when that is HEAD's tree still; else the documents the two
+    /// trees hold differently (reading only the subtrees that differ); else
+    /// — nothing recorded, or the recorded tree gone from the repository —
+    /// every document of HEAD's output folder, from a walk.
+    pub fn in_head(&mut self, recorded: Option<&str>) -> Result<InHead<'_>> {
+        let (Some(tree), Some(recorded)) = (self.tree.as_deref(), recorded) else {
+            return Ok(InHead::Blobs(self.walk()?));
+        };
+        if tree == recorded {
+            return Ok(InHead::AsRecorded);
+        }
+        if self.changed.is_none()
+            && let Ok(changed) = self.repo.changed_documents(recorded, tree, &self.folder)
+        {
+            let prefix = &self.prefix;
+            self.changed = Some(
+                changed
+                    .into_iter()
+                    .filter_map(|(path, id)| {
+                        Some((path.strip_prefix(prefix.as_str())?.to_owned(), id))
+                    })
+                    .collect(),
+            );
+        }
+        if self.changed.is_none() {
+            return Ok(InHead::Blobs(self.walk()?));
+        }
+        Ok(InHead::Changed(self.changed.get_or_insert_default()))
+    }
+
     /// What HEAD lacks of the plan: each document compared and found on
     /// disk as planned (`changes.on_disk`) whose blob HEAD does not hold
     /// at its path, and each generated document HEAD holds in `scope`
     /// (folders below the project) that the plan no longer produces and
     /// the disk no longer has. HEAD's documents are those [`walk`](Self::walk)
     /// read, else `recorded` (the render cache's, when HEAD's output folder
-    /// is the tree the cache was saved with).
+    /// is the tree the cache was saved with, or differs from it in the
+    /// documents [`in_head`](Self::in_head) found).
     pub fn uncommitted<'a>(
         &self,
         plan: &DocumentPlan,
@@ -139,9 +178,21 @@ impl HeadDocuments {
             .filter(|c| matches!(c, Change::Remove { .. }))
             .map(Change::path)
             .collect();
-        let mut candidates: Vec<&str> = match &self.blobs {
-            Some(blobs) => blobs.keys().map(String::as_str).collect(),
-            None => recorded.collect(),
+        let mut candidates: Vec<&str> = if let Some(blobs) = &self.blobs {
+            blobs.keys().map(String::as_str).collect()
+        } else {
+            // HEAD's documents: the recorded ones, and those HEAD holds
+            // otherwise than recorded.
+            let mut candidates: Vec<&str> = recorded.collect();
+            if let Some(changed) = &self.changed {
+                candidates.extend(
+                    changed
+                        .iter()
+                        .filter(|(_, id)| id.is_some())
+                        .map(|(path, _)| path.as_str()),
+                );
+            }
+            candidates
         };
         candidates.retain(|path| {
             Path::new(path)

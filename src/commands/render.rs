@@ -44,10 +44,7 @@ pub fn run(context: &Context, args: &RenderArgs) -> Result<u8> {
         (Some((cache, keys)), head) => {
             let in_head = match head {
                 None => InHead::Unchecked,
-                Some(head) if head.tree().is_some() && head.tree() == cache.committed_tree() => {
-                    InHead::AsRecorded
-                }
-                Some(head) => InHead::Blobs(head.walk()?),
+                Some(head) => head.in_head(cache.committed_tree())?,
             };
             cache.current(&workspace, keys, &args.only, in_head)
         }

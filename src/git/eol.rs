@@ -20,6 +20,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+mod staged;
+
 use git2::{AttrCheckFlags, AttrValue};
 
 use super::Repository;
@@ -136,6 +138,10 @@ struct State {
     /// Attributes found for a file name below the same attribute files
     /// (where they match by name only), by those folders and the name.
     by_name: HashMap<String, Attributes>,
+    /// Whether the index may hold a `.gitattributes` (see
+    /// [`staged::may_hold_attributes`]); read once, when a folder is first
+    /// looked at.
+    index_may_hold: Option<bool>,
 }
 
 /// `text`, `crlf`, `eol`, `filter`, `ident`, `working-tree-encoding`.
@@ -169,6 +175,7 @@ impl Repository {
                 repo: self.inner,
                 folders: HashMap::new(),
                 by_name: HashMap::new(),
+                index_may_hold: None,
             }),
         })
     }
@@ -384,11 +391,15 @@ impl State {
             format!("{folder}/.gitattributes")
         };
         let mut reach = fs::read(workdir.join(&rel)).map_or(Reach::NONE, |c| Reach::of(&c));
-        // The repository keeps its index loaded: read from disk only once.
-        let staged = self
-            .repo
-            .index()
-            .ok()
+        // The repository keeps its index loaded once read; most indexes
+        // hold no `.gitattributes` at all, and need not be loaded.
+        let repo = &self.repo;
+        let may_hold = *self
+            .index_may_hold
+            .get_or_insert_with(|| staged::may_hold_attributes(repo.path()));
+        let staged = may_hold
+            .then(|| repo.index().ok())
+            .flatten()
             .and_then(|index| index.get_path(Path::new(&rel), 0));
         if let Some(entry) = staged {
             let unreadable = Reach {

@@ -13,8 +13,8 @@
 //! writing the new objects (one `pack`, with its `pack_index`, for a large
 //! commit), `head` moving the branch and `index` refreshing the committed
 //! paths' index entries; `changed` lists the paths changed since a revision;
-//! `revision` reads the files a revision holds; `eol` reads git's
-//! line-ending rules.
+//! `revision` reads the files a revision holds; `tree_changes` the documents
+//! two trees hold differently; `eol` reads git's line-ending rules.
 
 mod branches;
 mod changed;
@@ -36,6 +36,7 @@ mod sign;
 mod state;
 #[cfg(test)]
 mod test_support;
+mod tree_changes;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -123,20 +123,23 @@ where
                 .then(|| current.incident(record))
                 .flatten();
             let render_it = selected(incident) && cached.is_none();
-            let view = (render_it || render_index)
+            let view = render_it
                 .then(|| IncidentView::new(incident, &workspace.config, workspace.roster.as_ref()));
-            let entry = view.as_ref().filter(|_| render_index).map(IndexEntry::new);
+            // The index's row needs no view: building one for every
+            // incident cost more than rendering the few that changed.
+            let entry = render_index.then(|| match &view {
+                Some(view) => IndexEntry::new(view),
+                None => IndexEntry::of(incident, &workspace.config),
+            });
             let documents = match (&view, cached) {
                 (_, Some(documents)) => documents.iter().map(|d| (d.clone(), None)).collect(),
-                (Some(view), None) if render_it => {
-                    incident_documents(templates, &base, &output, record, view)?
-                        .into_iter()
-                        .map(|mut document| {
-                            let result = each(&mut document);
-                            (document, Some(result))
-                        })
-                        .collect()
-                }
+                (Some(view), None) => incident_documents(templates, &base, &output, record, view)?
+                    .into_iter()
+                    .map(|mut document| {
+                        let result = each(&mut document);
+                        (document, Some(result))
+                    })
+                    .collect(),
                 _ => Vec::new(),
             };
             Ok((documents, entry))

@@ -4,12 +4,12 @@
 //! first line, the project folder and the tree the documents were last
 //! committed in (`committed <tree id>`).
 
-use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::Path;
 
 use super::stamp::Stamp;
+use super::text::{parse_hex20, push_hex};
 use super::{CachedDocument, Entry, Key, MAGIC, RenderCache};
 use crate::blob::BlobId;
 use crate::render::Kind;
@@ -47,15 +47,18 @@ impl RenderCache {
                     }));
                 }
                 "doc" => {
-                    let fields: Vec<&str> = rest.splitn(9, ' ').collect();
-                    let [kind, id, stamp @ .., path] = fields.as_slice() else {
-                        return None;
-                    };
+                    let mut fields = rest.splitn(9, ' ');
+                    let mut field = || fields.next();
+                    let kind = kind_from_word(field()?)?;
+                    let id = BlobId(parse_hex20(field()?)?);
+                    let stamp: [&str; 6] =
+                        [field()?, field()?, field()?, field()?, field()?, field()?];
+                    let path = field()?;
                     target.as_mut()?.documents.push(CachedDocument {
-                        path: (*path).to_owned(),
-                        kind: kind_from_word(kind)?,
-                        id: BlobId(Key::parse(id)?.0),
-                        stamp: Stamp::parse(stamp)?,
+                        path: path.to_owned(),
+                        kind,
+                        id,
+                        stamp: Stamp::parse(&stamp)?,
                     });
                 }
                 _ => return None,
@@ -72,20 +75,33 @@ impl RenderCache {
         }
         let folder = self.file.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(folder)?;
-        let mut text = String::new();
-        let _ = writeln!(text, "{MAGIC}\nroot {}", self.root);
+        // Bytes, not `fmt`: a line per document, and every path is UTF-8.
+        let mut text: Vec<u8> = Vec::new();
+        let mut line = |parts: &[&[u8]]| {
+            for part in parts {
+                text.extend_from_slice(part);
+            }
+            text.push(b'\n');
+        };
+        line(&[MAGIC.as_bytes()]);
+        line(&[b"root ", self.root.as_bytes()]);
         if let Some(tree) = &self.committed {
-            let _ = writeln!(text, "committed {tree}");
+            line(&[b"committed ", tree.as_bytes()]);
         }
         if let Some(index) = &self.index {
-            let _ = writeln!(text, "index {}", index.key.hex());
+            text.extend_from_slice(b"index ");
+            push_hex(&mut text, &index.key.0);
+            text.push(b'\n');
             write_documents(&mut text, &index.documents);
         }
-        let mut paths: Vec<&String> = self.incidents.keys().collect();
-        paths.sort();
-        for path in paths {
-            let entry = &self.incidents[path];
-            let _ = writeln!(text, "incident {} {path}", entry.key.hex());
+        let mut entries: Vec<(&String, &Entry)> = self.incidents.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (path, entry) in entries {
+            text.extend_from_slice(b"incident ");
+            push_hex(&mut text, &entry.key.0);
+            text.push(b' ');
+            text.extend_from_slice(path.as_bytes());
+            text.push(b'\n');
             write_documents(&mut text, &entry.documents);
         }
         // Temporaries a killed run left go first (one being written by a
@@ -100,23 +116,24 @@ impl RenderCache {
         let mut file = tempfile::Builder::new()
             .prefix(TEMPORARY)
             .tempfile_in(folder)?;
-        file.write_all(text.as_bytes())?;
+        file.write_all(&text)?;
         crate::crash_points::reached("cache-temporary");
         file.persist(&self.file).map_err(|e| e.error)?;
         Ok(())
     }
 }
 
-fn write_documents(text: &mut String, documents: &[CachedDocument]) {
+fn write_documents(text: &mut Vec<u8>, documents: &[CachedDocument]) {
     for document in documents {
-        let _ = writeln!(
-            text,
-            "doc {} {} {} {}",
-            kind_word(document.kind),
-            document.id,
-            document.stamp.fields(),
-            document.path
-        );
+        text.extend_from_slice(b"doc ");
+        text.extend_from_slice(kind_word(document.kind).as_bytes());
+        text.push(b' ');
+        push_hex(text, &document.id.0);
+        text.push(b' ');
+        document.stamp.push_fields(text);
+        text.push(b' ');
+        text.extend_from_slice(document.path.as_bytes());
+        text.push(b'\n');
     }
 }
 

@@ -12,7 +12,6 @@
 //! wrong.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +19,7 @@ use rayon::prelude::*;
 
 mod file;
 mod stamp;
+mod text;
 
 use super::{Document, DocumentPlan, Kind};
 use crate::blob::BlobId;
@@ -50,22 +50,15 @@ impl Key {
         Key(digest(parts.iter().copied()))
     }
 
+    #[cfg(test)]
     fn hex(self) -> String {
-        self.0.iter().fold(String::with_capacity(40), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
+        let mut hex = Vec::with_capacity(40);
+        text::push_hex(&mut hex, &self.0);
+        String::from_utf8(hex).unwrap_or_default()
     }
 
     fn parse(hex: &str) -> Option<Key> {
-        if hex.len() != 40 {
-            return None;
-        }
-        let mut bytes = [0u8; 20];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
-        Some(Key(bytes))
+        text::parse_hex20(hex).map(Key)
     }
 }
 
@@ -148,6 +141,10 @@ pub enum InHead<'a> {
     AsRecorded,
     /// HEAD's blobs by path below the project folder.
     Blobs(&'a HashMap<String, BlobId>),
+    /// HEAD's output folder holds every document of the cache as recorded
+    /// but these, by path below the project folder, each with the blob
+    /// HEAD holds there (`None`: none).
+    Changed(&'a HashMap<String, Option<BlobId>>),
 }
 
 /// One incident's (or the index's) key and documents.
@@ -301,6 +298,9 @@ impl RenderCache {
                 let held = match in_head {
                     InHead::Unchecked | InHead::AsRecorded => true,
                     InHead::Blobs(blobs) => blobs.get(&cached.path) == Some(&cached.id),
+                    InHead::Changed(changed) => changed
+                        .get(&cached.path)
+                        .is_none_or(|held| *held == Some(cached.id)),
                 };
                 let fresh = held
                     && cached.stamp.mtime < written

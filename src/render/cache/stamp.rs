@@ -4,6 +4,8 @@
 use std::fs;
 use std::path::Path;
 
+use super::text::{push_signed, push_unsigned};
+
 /// What the file system says about a file: enough to tell that it changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Stamp {
@@ -25,15 +27,22 @@ impl Stamp {
             .then(|| Stamp::from(&metadata))
     }
 
-    /// The six numbers as the cache file stores them, space-separated.
-    pub fn fields(&self) -> String {
-        format!(
-            "{} {} {} {} {} {}",
-            self.size, self.mtime.0, self.mtime.1, self.ctime.0, self.ctime.1, self.inode
-        )
+    /// Appends the six numbers as the cache file stores them,
+    /// space-separated.
+    pub fn push_fields(&self, out: &mut Vec<u8>) {
+        push_unsigned(out, self.size);
+        for (seconds, nanos) in [self.mtime, self.ctime] {
+            out.push(b' ');
+            push_signed(out, seconds);
+            out.push(b' ');
+            push_unsigned(out, u64::from(nanos));
+        }
+        out.push(b' ');
+        push_unsigned(out, self.inode);
     }
 
-    /// The stamp from the six fields [`fields`](Self::fields) wrote.
+    /// The stamp from the six fields [`push_fields`](Self::push_fields)
+    /// wrote.
     pub fn parse(fields: &[&str]) -> Option<Stamp> {
         let [size, ms, mn, cs, cn, inode] = fields else {
             return None;
@@ -91,7 +100,16 @@ mod tests {
         fs::write(&file, "text\n").expect("write");
         let stamp = Stamp::of(&file).expect("a file has a stamp");
         assert_eq!(stamp.size, 5);
-        let fields = stamp.fields();
+        let mut fields = Vec::new();
+        stamp.push_fields(&mut fields);
+        let fields = String::from_utf8(fields).expect("digits");
+        assert_eq!(
+            fields,
+            format!(
+                "{} {} {} {} {} {}",
+                stamp.size, stamp.mtime.0, stamp.mtime.1, stamp.ctime.0, stamp.ctime.1, stamp.inode
+            )
+        );
         let parts: Vec<&str> = fields.split(' ').collect();
         assert_eq!(Stamp::parse(&parts), Some(stamp));
         assert_eq!(Stamp::parse(&parts[..5]), None);

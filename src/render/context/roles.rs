@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{chart_time, ts};
-use crate::model::{Config, Incident, Instant, Roster, Shift};
+use crate::model::{Config, Incident, Instant, RoleDef, Roster, Shift};
 
 /// A role as a link target: key and display name.
 #[derive(Clone, Debug, Serialize)]
@@ -106,15 +106,47 @@ pub(super) fn shift_views(incident: &Incident, shifts: &[Shift]) -> Vec<ShiftVie
         .collect()
 }
 
-pub(super) fn role_views(incident: &Incident, config: &Config) -> Vec<RoleView> {
-    let required: Vec<&str> = config
+/// The role keys the incident's severity requires.
+fn required_keys<'a>(incident: &Incident, config: &'a Config) -> Vec<&'a str> {
+    config
         .severity(&incident.severity)
         .map(|s| s.required_roles.iter().map(|r| r.value.as_str()).collect())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Whether role `key` is required of the incident by now.
+fn is_required(incident: &Incident, required: &[&str], key: &str, def: &RoleDef) -> bool {
+    required.contains(&key) && incident.required_since(def.required_from).is_some()
+}
+
+/// The roles required and held by nobody, in catalogue order: what
+/// [`role_views`] marks `vacant`, without building the views (the index
+/// needs only these).
+pub(super) fn vacant_roles(incident: &Incident, config: &Config) -> Vec<RoleRef> {
+    let required = required_keys(incident, config);
+    config
+        .roles
+        .iter()
+        .filter(|(key, def)| is_required(incident, &required, key, def))
+        .filter(|(key, def)| {
+            if def.exclusive {
+                incident.role(key).is_none_or(|r| r.shifts.is_empty())
+            } else {
+                !incident.responders.iter().any(|r| r.role.value == **key)
+            }
+        })
+        .map(|(key, def)| RoleRef {
+            key: key.clone(),
+            name: def.name.clone(),
+        })
+        .collect()
+}
+
+pub(super) fn role_views(incident: &Incident, config: &Config) -> Vec<RoleView> {
+    let required = required_keys(incident, config);
     let mut views = Vec::new();
     for (key, def) in &config.roles {
-        let is_required = required.contains(&key.as_str())
-            && incident.required_since(def.required_from).is_some();
+        let is_required = is_required(incident, &required, key, def);
         let (holder, holders, history) = if def.exclusive {
             let history = incident
                 .role(key)
