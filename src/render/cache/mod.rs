@@ -24,6 +24,7 @@ mod text;
 use super::{Document, DocumentPlan, Kind};
 use crate::blob::BlobId;
 use crate::load::{Record, Workspace};
+use crate::sha1_digest::Sha1;
 use stamp::Stamp;
 
 /// The first line of the cache file; another first line means another
@@ -37,12 +38,12 @@ pub struct Key([u8; 20]);
 /// SHA-1 of `parts`, each preceded by its length so that no two different
 /// lists of parts digest alike. Also the templates' fingerprint.
 pub fn digest<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> [u8; 20] {
-    let mut digest = sha1_smol::Sha1::new();
+    let mut digest = Sha1::new();
     for part in parts {
         digest.update(&part.len().to_le_bytes());
         digest.update(part);
     }
-    digest.digest().bytes()
+    digest.finish()
 }
 
 impl Key {
